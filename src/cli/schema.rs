@@ -1,0 +1,24 @@
+//! `tm schema`: the JSON Schema of the model format.
+
+use std::path::PathBuf;
+
+use super::{CliError, Outcome};
+
+/// Arguments of `tm schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Write the schema to this file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Prints or writes the schema.
+pub fn run(args: &SchemaArgs) -> Result<Outcome, CliError> {
+    let text = crate::load::schema_json();
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?,
+        None => print!("{text}"),
+    }
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,287 @@
+//! One model file: bytes → text → positioned tree → checked shape → typed model.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::node::{Node, NodeValue};
+use super::shape::ShapeCheck;
+use super::{LoadedModel, file_diagnostic};
+use crate::diagnostic::{Diagnostic, Rule, Span};
+use crate::model::{FORMAT_VERSION, Model};
+
+/// Files larger than this are refused: a threat model is text a person reads.
+pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Structural nesting deeper than this is refused (a model needs about six levels).
+const MAX_DEPTH: usize = 64;
+
+/// The JSON Schema of [`Model`], generated once.
+pub fn model_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        serde_json::to_value(schemars::schema_for!(Model)).expect("schema serializes")
+    })
+}
+
+/// Loads one model file's bytes: returns its text (lossy for snippets) and the
+/// model when it could be read, plus every problem found.
+pub fn load_model_text(
+    file: &Path,
+    bytes: Vec<u8>,
+) -> (String, (Option<LoadedModel>, Vec<Diagnostic>)) {
+    let fail =
+        |rule, span, msg: String, help: &str| vec![file_diagnostic(rule, file, span, msg, help)];
+    if bytes.len() > MAX_FILE_BYTES {
+        let msg = format!(
+            "the file is {} bytes; tm reads model files of up to {MAX_FILE_BYTES} bytes",
+            bytes.len()
+        );
+        return (
+            String::new(),
+            (
+                None,
+                fail(
+                    Rule::FileShape,
+                    None,
+                    msg,
+                    "split the model into several files, one per system",
+                ),
+            ),
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let span = span_of_offset(&text, e.utf8_error().valid_up_to());
+            return (
+                text,
+                (
+                    None,
+                    fail(
+                        Rule::YamlSyntax,
+                        Some(span),
+                        "the file is not valid UTF-8".into(),
+                        "save the file as UTF-8",
+                    ),
+                ),
+            );
+        }
+    };
+    let outcome = load_text(file, &text);
+    (text, outcome)
+}
+
+fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) {
+    let fail = |rule, span, msg: String, help: &str| {
+        (None, vec![file_diagnostic(rule, file, span, msg, help)])
+    };
+    if text
+        .trim()
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return fail(
+            Rule::FileShape,
+            None,
+            "the file is empty".into(),
+            "a model needs at least `tm: 1`, `id`, `title`, `status` and `risk`; `tm init` writes a commented example",
+        );
+    }
+    let tree = match parse_tree(text) {
+        Ok(tree) => tree,
+        Err(e) => return (None, vec![yaml_error(file, text, &e)]),
+    };
+    if !matches!(tree.value, NodeValue::Map(_)) {
+        return fail(
+            Rule::FileShape,
+            Some(tree.span),
+            format!(
+                "a model file must be a mapping (`key: value` lines), but this one is {}",
+                tree.value.kind_name()
+            ),
+            "start the file with `tm: 1` and `id: …` at the left margin, not with `- `",
+        );
+    }
+    if let Some(d) = check_format_version(file, &tree) {
+        return (None, vec![d]);
+    }
+    let mut shape = ShapeCheck::new(model_schema(), file);
+    let json = shape.walk(&tree, model_schema(), "");
+    let mut diagnostics = shape.diagnostics;
+    let dropped_ids = shape.dropped_ids;
+    let Some(json) = json else {
+        return (None, diagnostics);
+    };
+    match serde_json::from_value::<Model>(json) {
+        Ok(model) => {
+            let complete = diagnostics.is_empty();
+            let id = model.id.to_string();
+            for d in &mut diagnostics {
+                d.model = Some(id.clone());
+            }
+            (
+                Some(LoadedModel {
+                    file: file.to_path_buf(),
+                    model,
+                    tree,
+                    complete,
+                    dropped_ids,
+                }),
+                diagnostics,
+            )
+        }
+        Err(e) => {
+            // The shape check admits only what serde accepts; reaching this is a
+            // bug in tm, reported rather than panicking.
+            diagnostics.push(
+                Diagnostic::new(
+                    Rule::InvalidValue,
+                    file,
+                    Some(tree.span),
+                    format!("tm could not read this model: {e}"),
+                )
+                .with_help("this is a bug in tm: please report it with the file"),
+            );
+            (None, diagnostics)
+        }
+    }
+}
+
+fn parse_tree(text: &str) -> Result<Node, serde_saphyr::Error> {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_aliases = 10_000;
+    budget.max_documents = 1;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options(text, options)
+}
+
+fn check_format_version(file: &Path, tree: &Node) -> Option<Diagnostic> {
+    let help = format!(
+        "start the file with `tm: {FORMAT_VERSION}`: this build of tm reads format version {FORMAT_VERSION}"
+    );
+    match tree.get("tm") {
+        None => Some(file_diagnostic(
+            Rule::FormatVersion,
+            file,
+            Some(tree.span),
+            "the model has no `tm:` format version".into(),
+            &help,
+        )),
+        Some(n) if n.value == NodeValue::Int(i64::from(FORMAT_VERSION)) => None,
+        Some(n) => Some(file_diagnostic(
+            Rule::FormatVersion,
+            file,
+            Some(n.span),
+            format!(
+                "format version `{}` is not supported",
+                n.value
+                    .scalar_text()
+                    .unwrap_or_else(|| n.value.kind_name().into())
+            ),
+            &help,
+        )),
+    }
+}
+
+fn yaml_error(file: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
+    let loc = e.location();
+    let span = loc.filter(|l| l.line() > 0).map(|l| {
+        let line = u32::try_from(l.line()).unwrap_or(u32::MAX);
+        let column = u32::try_from(l.column()).unwrap_or(u32::MAX).max(1);
+        span_of_line_col(text, line, column)
+    });
+    let raw = e.to_string();
+    let message = first_line(&raw);
+    // A tab is often reported where the scalar before it started: point at the tab.
+    let span = if raw.contains("tab") {
+        tab_after(text, span).or(span)
+    } else {
+        span
+    };
+    let line_text = span
+        .and_then(|s| text.lines().nth(s.line as usize - 1))
+        .unwrap_or("");
+    let (rule, help) = if raw.contains("budget")
+        || raw.contains("depth")
+        || raw.contains("recursion")
+        || raw.contains("alias")
+    {
+        (Rule::FileShape, "the file nests too deeply or expands too many aliases to be a threat model; simplify it".to_owned())
+    } else if line_text.starts_with('\t')
+        || line_text.trim_start_matches(' ').starts_with('\t')
+        || raw.contains("tab")
+    {
+        (
+            Rule::YamlSyntax,
+            "YAML does not allow tab characters for indentation: indent with spaces".to_owned(),
+        )
+    } else {
+        (Rule::YamlSyntax, "fix the YAML syntax at this position; quote text that contains `: ` or starts with a special character".to_owned())
+    };
+    file_diagnostic(rule, file, span, format!("invalid YAML: {message}"), &help)
+}
+
+/// The first tab in leading whitespace at or after the line of `from`.
+fn tab_after(text: &str, from: Option<Span>) -> Option<Span> {
+    let first = from.map_or(1, |s| s.line);
+    text.lines()
+        .enumerate()
+        .skip(first as usize - 1)
+        .find_map(|(i, l)| {
+            let indent = &l[..l.len() - l.trim_start().len()];
+            let col = indent.find('\t')?;
+            Some(span_of_line_col(text, i as u32 + 1, col as u32 + 1))
+        })
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or(s).trim();
+    // serde-saphyr appends "at line X column Y"; the diagnostic shows the position already.
+    match line.find(" at line ") {
+        Some(i) => line[..i].to_owned(),
+        None => line.to_owned(),
+    }
+}
+
+/// The span of a 1-based line and column (in characters) in `text`.
+pub(crate) fn span_of_line_col(text: &str, line: u32, column: u32) -> Span {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let line_text = text[line_start.min(text.len())..]
+        .lines()
+        .next()
+        .unwrap_or("");
+    let col_bytes: usize = line_text
+        .chars()
+        .take(column.saturating_sub(1) as usize)
+        .map(char::len_utf8)
+        .sum();
+    Span {
+        line,
+        column,
+        offset: line_start + col_bytes,
+        len: 1,
+    }
+}
+
+/// The span of a byte offset in `text`.
+fn span_of_offset(text: &str, offset: usize) -> Span {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u32 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    Span {
+        line,
+        column,
+        offset,
+        len: 1,
+    }
+}

@@ -1,0 +1,185 @@
+//! YAML → [`Model`] with source positions, and the whole [`Project`]: every
+//! model file under the models directory, each problem reported with its
+//! position, every file read even when an earlier one is broken.
+
+mod file;
+mod node;
+mod shape;
+
+pub use file::{MAX_FILE_BYTES, load_model_text};
+pub use node::{Node, NodeValue};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Rule, Span};
+use crate::model::Model;
+
+/// An I/O problem that stops loading altogether (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The models directory is missing.
+    #[error(
+        "no models directory at {0}: create it, set `models` under [output.tm] in book.toml, or run `tm init`"
+    )]
+    NoModelsDir(PathBuf),
+    /// A directory or file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// What could not be read.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// One model file that parsed into a model (possibly with some entries dropped).
+#[derive(Debug, Clone)]
+pub struct LoadedModel {
+    /// The file, relative to the project root.
+    pub file: PathBuf,
+    /// The typed model.
+    pub model: Model,
+    /// The positioned YAML tree, for pointing diagnostics at values.
+    pub tree: Node,
+    /// False when invalid entries were dropped; rules that need the whole
+    /// model (such as STRIDE coverage) skip incomplete models.
+    pub complete: bool,
+    /// Ids of entries dropped as invalid; references to them are not dangling.
+    pub dropped_ids: Vec<String>,
+}
+
+impl LoadedModel {
+    /// The position of the value at `path` (e.g. `["threats", "3", "target"]`),
+    /// falling back to the nearest enclosing node that exists.
+    pub fn span_at<S: AsRef<str>>(&self, path: &[S]) -> Span {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.tree.at_path(&path[..n]))
+            .map_or(self.tree.span, |n| n.span)
+    }
+}
+
+/// A loaded project: its configuration, its models, and the text of every
+/// model file (for snippets in diagnostics).
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The configuration it was loaded with.
+    pub config: Config,
+    /// The models that loaded, sorted by file.
+    pub models: Vec<LoadedModel>,
+    /// Text of every model file read, by path relative to the root.
+    pub sources: BTreeMap<PathBuf, String>,
+}
+
+impl Project {
+    /// Loads every `*.yaml`/`*.yml` under the configured models directory.
+    /// Problems in the files are returned as diagnostics, not errors.
+    pub fn load(config: Config) -> Result<(Project, Vec<Diagnostic>), LoadError> {
+        let files = model_files(&config)?;
+        let results: Vec<_> = files
+            .par_iter()
+            .map(|rel| {
+                let text = std::fs::read(config.root.join(rel));
+                (rel, text)
+            })
+            .map(|(rel, bytes)| -> Result<_, LoadError> {
+                let bytes = bytes.map_err(|source| LoadError::Io {
+                    path: rel.clone(),
+                    source,
+                })?;
+                let (text, outcome) = load_model_text(rel, bytes);
+                Ok((rel.clone(), text, outcome))
+            })
+            .collect::<Result<_, _>>()?;
+        let mut models = Vec::new();
+        let mut sources = BTreeMap::new();
+        let mut diagnostics = Vec::new();
+        for (rel, text, (loaded, diags)) in results {
+            diagnostics.extend(diags);
+            models.extend(loaded);
+            sources.insert(rel, text);
+        }
+        Ok((
+            Project {
+                config,
+                models,
+                sources,
+            },
+            diagnostics,
+        ))
+    }
+
+    /// Finds a loaded model by id.
+    pub fn model(&self, id: &str) -> Option<&LoadedModel> {
+        self.models.iter().find(|m| m.model.id.as_str() == id)
+    }
+}
+
+/// The model files under the models directory, relative to the root, sorted.
+/// Symbolic links are not followed, so no model can pull in a file from
+/// outside the repository.
+fn model_files(config: &Config) -> Result<Vec<PathBuf>, LoadError> {
+    let dir = config.models_dir();
+    if !dir.is_dir() {
+        return Err(LoadError::NoModelsDir(config.tm.models.clone()));
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|source| LoadError::Io {
+            path: d.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| LoadError::Io {
+                path: d.clone(),
+                source,
+            })?;
+            let ty = entry.file_type().map_err(|source| LoadError::Io {
+                path: entry.path(),
+                source,
+            })?;
+            let path = entry.path();
+            if ty.is_dir() {
+                stack.push(path);
+            } else if ty.is_file() && is_model_file(&path) {
+                let rel = path
+                    .strip_prefix(&config.root)
+                    .unwrap_or(&path)
+                    .to_path_buf();
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn is_model_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Diagnostic for a model file, with the rule, pointing at `span`.
+pub(crate) fn file_diagnostic(
+    rule: Rule,
+    file: &Path,
+    span: Option<Span>,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    Diagnostic::new(rule, file, span, message).with_help(help)
+}
+
+/// The JSON Schema of the model format, pretty-printed, as `tm schema` prints it.
+pub fn schema_json() -> String {
+    let mut s = serde_json::to_string_pretty(file::model_schema()).expect("schema serializes");
+    s.push('\n');
+    s
+}

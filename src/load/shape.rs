@@ -1,0 +1,500 @@
+//! The structure check: walks a positioned YAML tree against the JSON Schema
+//! derived from the model types, reporting *every* unknown key, missing key,
+//! wrong type and bad value with its position, and building the JSON value
+//! that serde then turns into typed model values.
+//!
+//! Using the published schema as the loader's grammar keeps the two in
+//! agreement by construction: what `tm schema` tells an editor is what tm reads.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+use super::node::{Node, NodeValue};
+use crate::diagnostic::{Diagnostic, Rule, Span};
+use crate::model::Date;
+use crate::suggest;
+
+/// The walk's state: the schema's definitions and the findings so far.
+pub struct ShapeCheck<'a> {
+    defs: &'a Map<String, Value>,
+    file: &'a Path,
+    /// Findings, in walk order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Ids of list items dropped because they were invalid: still "known", so
+    /// that references to them do not cascade into dangling-reference noise.
+    pub dropped_ids: Vec<String>,
+}
+
+impl<'a> ShapeCheck<'a> {
+    /// A walk over one file against a root schema (with `$defs`).
+    pub fn new(root_schema: &'a Value, file: &'a Path) -> ShapeCheck<'a> {
+        static EMPTY: OnceLock<Map<String, Value>> = OnceLock::new();
+        let defs = root_schema
+            .get("$defs")
+            .and_then(Value::as_object)
+            .unwrap_or_else(|| EMPTY.get_or_init(Map::new));
+        ShapeCheck {
+            defs,
+            file,
+            diagnostics: Vec::new(),
+            dropped_ids: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, rule: Rule, span: Span, message: String, help: Option<String>) {
+        let mut d = Diagnostic::new(rule, self.file, Some(span), message);
+        d.help = help;
+        self.diagnostics.push(d);
+    }
+
+    fn resolve(&self, schema: &'a Value) -> &'a Value {
+        let mut s = schema;
+        for _ in 0..16 {
+            match s
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                Some(name) => s = self.defs.get(name).unwrap_or(s),
+                None => break,
+            }
+        }
+        s
+    }
+
+    /// Checks `node` against `schema` at `path` (for messages, e.g. `threats[3].status`)
+    /// and returns its JSON value, or `None` when it is invalid.
+    pub fn walk(&mut self, node: &Node, schema: &'a Value, path: &str) -> Option<Value> {
+        let schema = self.resolve(schema);
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            return self.walk_alternatives(node, branches, path);
+        }
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+            return self.check_enum(node, allowed, path);
+        }
+        if let Some(c) = schema.get("const") {
+            return self.check_enum(node, std::slice::from_ref(c), path);
+        }
+        let types: Vec<&str> = match schema.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => return Some(plain_json(node)),
+        };
+        let fits = |t: &str| match (t, &node.value) {
+            ("null", NodeValue::Null) => true,
+            ("object", NodeValue::Map(_)) | ("array", NodeValue::Seq(_)) => true,
+            ("boolean", NodeValue::Bool(_)) => true,
+            ("integer", NodeValue::Int(_)) => true,
+            ("number", NodeValue::Int(_) | NodeValue::Float(_)) => true,
+            ("string", v) => v.scalar_text().is_some(),
+            _ => false,
+        };
+        let Some(ty) = types.iter().copied().find(|t| fits(t)) else {
+            let expected: Vec<&str> = types
+                .iter()
+                .filter(|t| **t != "null")
+                .map(|t| describe_type(t))
+                .collect();
+            self.report(
+                Rule::WrongType,
+                node.span,
+                format!(
+                    "`{path}` must be {}, found {}",
+                    expected.join(" or "),
+                    node.value.kind_name()
+                ),
+                wrong_type_help(&types, node),
+            );
+            return None;
+        };
+        match ty {
+            "object" => self.walk_object(node, schema, path),
+            "array" => self.walk_array(node, schema, path),
+            "string" => self.check_string(node, schema, path),
+            "integer" => self.check_integer(node, schema, path),
+            _ => Some(plain_json(node)),
+        }
+    }
+
+    fn walk_alternatives(
+        &mut self,
+        node: &Node,
+        branches: &'a [Value],
+        path: &str,
+    ) -> Option<Value> {
+        let resolved: Vec<&Value> = branches.iter().map(|b| self.resolve(b)).collect();
+        // A union that admits null (an `Option`) accepts a null node outright.
+        if matches!(node.value, NodeValue::Null)
+            && resolved
+                .iter()
+                .any(|b| b.get("type") == Some(&Value::from("null")))
+        {
+            return Some(Value::Null);
+        }
+        let mut best: Option<(usize, Vec<Diagnostic>, Vec<String>)> = None;
+        for (i, branch) in resolved.iter().enumerate() {
+            if branch.get("type") == Some(&Value::from("null")) {
+                continue;
+            }
+            let saved = (
+                std::mem::take(&mut self.diagnostics),
+                std::mem::take(&mut self.dropped_ids),
+            );
+            let value = self.walk(node, branch, path);
+            let attempt = (
+                std::mem::replace(&mut self.diagnostics, saved.0),
+                std::mem::replace(&mut self.dropped_ids, saved.1),
+            );
+            if value.is_some() && attempt.0.is_empty() {
+                self.dropped_ids.extend(attempt.1);
+                return value;
+            }
+            // Prefer the branch whose kind matches the node (a list for a list…),
+            // so the user sees the errors of the shape they evidently meant.
+            let kind_matches = !attempt
+                .0
+                .iter()
+                .any(|d| d.rule == Rule::WrongType && d.span == Some(node.span));
+            let better = match &best {
+                None => true,
+                Some((_, diags, _)) => {
+                    kind_matches
+                        && diags
+                            .iter()
+                            .any(|d| d.rule == Rule::WrongType && d.span == Some(node.span))
+                }
+            };
+            if better {
+                best = Some((i, attempt.0, attempt.1));
+            }
+        }
+        if let Some((_, diags, dropped)) = best {
+            self.diagnostics.extend(diags);
+            self.dropped_ids.extend(dropped);
+        }
+        None
+    }
+
+    fn check_enum(&mut self, node: &Node, allowed: &[Value], path: &str) -> Option<Value> {
+        let text = node.value.scalar_text();
+        if text.is_none() && !matches!(node.value, NodeValue::Null) {
+            let names: Vec<String> = allowed
+                .iter()
+                .map(|a| a.as_str().map_or_else(|| a.to_string(), str::to_owned))
+                .collect();
+            self.report(
+                Rule::WrongType,
+                node.span,
+                format!(
+                    "`{path}` must be one value, found {}",
+                    node.value.kind_name()
+                ),
+                Some(format!("allowed values: {}", names.join(", "))),
+            );
+            return None;
+        }
+        if let Some(t) = &text
+            && let Some(v) = allowed
+                .iter()
+                .find(|a| a.as_str() == Some(t.as_str()) || **a == plain_json(node))
+        {
+            return Some(v.clone());
+        }
+        let names: Vec<String> = allowed
+            .iter()
+            .map(|a| a.as_str().map_or_else(|| a.to_string(), str::to_owned))
+            .collect();
+        let found = text.map_or_else(|| node.value.kind_name().to_owned(), |t| format!("`{t}`"));
+        let hint = node
+            .value
+            .scalar_text()
+            .and_then(|t| {
+                suggest::did_you_mean(&t, names.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`? "))
+            })
+            .unwrap_or_default();
+        self.report(
+            Rule::InvalidValue,
+            node.span,
+            format!("`{path}` cannot be {found}"),
+            Some(format!("{hint}allowed values: {}", names.join(", "))),
+        );
+        None
+    }
+
+    fn check_string(&mut self, node: &Node, schema: &Value, path: &str) -> Option<Value> {
+        let text = node.value.scalar_text()?;
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+            && !cached_regex(pattern).is_match(&text)
+        {
+            let what = schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("see `tm schema`");
+            self.report(
+                Rule::InvalidValue,
+                node.span,
+                format!("`{path}` is not valid: `{text}`"),
+                Some(what.to_owned()),
+            );
+            return None;
+        }
+        if schema.get("format").and_then(Value::as_str) == Some("date")
+            && let Err(e) = text.parse::<Date>()
+        {
+            self.report(
+                Rule::InvalidValue,
+                node.span,
+                format!("`{path}`: {e}"),
+                None,
+            );
+            return None;
+        }
+        Some(Value::String(text))
+    }
+
+    fn check_integer(&mut self, node: &Node, schema: &Value, path: &str) -> Option<Value> {
+        let NodeValue::Int(i) = node.value else {
+            return None;
+        };
+        let min = schema.get("minimum").and_then(Value::as_f64);
+        if min.is_some_and(|m| (i as f64) < m)
+            || (schema.get("format").and_then(Value::as_str) == Some("uint32")
+                && u32::try_from(i).is_err())
+        {
+            self.report(
+                Rule::InvalidValue,
+                node.span,
+                format!("`{path}` must be a whole number from 0, found {i}"),
+                None,
+            );
+            return None;
+        }
+        Some(Value::from(i))
+    }
+
+    fn walk_array(&mut self, node: &Node, schema: &'a Value, path: &str) -> Option<Value> {
+        let NodeValue::Seq(items) = &node.value else {
+            return None;
+        };
+        let item_schema = schema.get("items");
+        let mut out = Vec::with_capacity(items.len());
+        let mut all_valid = true;
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            match item_schema.map_or_else(
+                || Some(plain_json(item)),
+                |s| self.walk(item, s, &item_path),
+            ) {
+                Some(v) => out.push(v),
+                None => {
+                    all_valid = false;
+                    if let Some(id) = item.get("id").and_then(|n| n.value.scalar_text()) {
+                        self.dropped_ids.push(id);
+                    }
+                }
+            }
+        }
+        let count = items.len() as u64;
+        let min = schema.get("minItems").and_then(Value::as_u64);
+        let max = schema.get("maxItems").and_then(Value::as_u64);
+        if min.is_some_and(|m| count < m) || max.is_some_and(|m| count > m) {
+            let want = match (min, max) {
+                (Some(a), Some(b)) if a == b => format!("exactly {a}"),
+                (Some(a), Some(b)) => format!("{a} to {b}"),
+                (Some(a), None) => format!("at least {a}"),
+                (None, Some(b)) => format!("at most {b}"),
+                (None, None) => unreachable!("checked above"),
+            };
+            self.report(
+                Rule::InvalidValue,
+                node.span,
+                format!("`{path}` must have {want} entries, found {count}"),
+                None,
+            );
+            return None;
+        }
+        // Invalid items are dropped (and reported) so the rest of the list can
+        // still be checked; a list with a bad entry of a scalar type is invalid.
+        if !all_valid && item_schema.is_some_and(|s| self.resolve(s).get("properties").is_none()) {
+            return None;
+        }
+        Some(Value::Array(out))
+    }
+
+    fn walk_object(&mut self, node: &Node, schema: &'a Value, path: &str) -> Option<Value> {
+        let NodeValue::Map(entries) = &node.value else {
+            return None;
+        };
+        let props = schema.get("properties").and_then(Value::as_object);
+        let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+        let mut out = Map::new();
+        let mut valid = true;
+        for (key, value) in entries {
+            let NodeValue::Str(name) = &key.value else {
+                self.report(
+                    Rule::WrongType,
+                    key.span,
+                    format!(
+                        "keys in `{path}` must be text, found {}",
+                        key.value.kind_name()
+                    ),
+                    None,
+                );
+                valid = false;
+                continue;
+            };
+            let child_path = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            match props.and_then(|p| p.get(name)) {
+                Some(prop_schema) => match self.walk(value, prop_schema, &child_path) {
+                    Some(v) => {
+                        out.insert(name.clone(), v);
+                    }
+                    None => valid = false,
+                },
+                None if closed => {
+                    let known: Vec<&str> = props
+                        .map(|p| p.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    let help = match suggest::did_you_mean(name, known.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("allowed keys here: {}", known.join(", ")),
+                    };
+                    let where_ = if path.is_empty() {
+                        "at the top level".to_owned()
+                    } else {
+                        format!("in `{path}`")
+                    };
+                    self.report(
+                        Rule::UnknownKey,
+                        key.span,
+                        format!("unknown key `{name}` {where_}"),
+                        Some(help),
+                    );
+                }
+                None => {
+                    out.insert(name.clone(), plain_json(value));
+                }
+            }
+        }
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let missing: Vec<&str> = required
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|r| {
+                !entries
+                    .iter()
+                    .any(|(k, _)| matches!(&k.value, NodeValue::Str(s) if s == r))
+            })
+            .collect();
+        if !missing.is_empty() {
+            let what = if path.is_empty() {
+                "the model".to_owned()
+            } else {
+                format!("`{path}`")
+            };
+            let list = missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let noun = if missing.len() == 1 { "key" } else { "keys" };
+            let help = missing
+                .iter()
+                .filter_map(|m| {
+                    let desc = props?
+                        .get(*m)
+                        .map(|s| self.resolve(s))?
+                        .get("description")?
+                        .as_str()?;
+                    Some(format!("`{m}`: {desc}"))
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            self.report(
+                Rule::MissingKey,
+                node.span,
+                format!("{what} is missing the required {noun} {list}"),
+                (!help.is_empty()).then_some(help),
+            );
+            valid = false;
+        }
+        valid.then_some(Value::Object(out))
+    }
+}
+
+fn describe_type(t: &str) -> &'static str {
+    match t {
+        "object" => "a mapping (key: value)",
+        "array" => "a list",
+        "string" => "text",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        _ => "null",
+    }
+}
+
+fn wrong_type_help(types: &[&str], node: &Node) -> Option<String> {
+    match (types.first().copied(), &node.value) {
+        (Some("array"), v) if v.scalar_text().is_some() => Some(format!(
+            "write a list, e.g. `[{}]`, or one `- item` per line",
+            v.scalar_text().unwrap_or_default()
+        )),
+        (Some("boolean"), NodeValue::Str(s)) => Some(format!(
+            "write `true` or `false` (YAML 1.2 reads `{s}` as text)"
+        )),
+        (Some("string"), NodeValue::Map(_)) => {
+            Some("if the text contains `: `, quote it or use a `|` block".to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// A node as JSON without a schema to direct it.
+fn plain_json(node: &Node) -> Value {
+    match &node.value {
+        NodeValue::Null => Value::Null,
+        NodeValue::Bool(b) => Value::Bool(*b),
+        NodeValue::Int(i) => Value::from(*i),
+        NodeValue::Float(f) => Value::from(*f),
+        NodeValue::Str(s) => Value::String(s.clone()),
+        NodeValue::Seq(items) => Value::Array(items.iter().map(plain_json).collect()),
+        NodeValue::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.value.scalar_text().unwrap_or_default(), plain_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn cached_regex(pattern: &str) -> Regex {
+    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(pattern.to_owned())
+        .or_insert_with(|| {
+            Regex::new(pattern).unwrap_or_else(|_| Regex::new("").expect("empty regex compiles"))
+        })
+        .clone()
+}
