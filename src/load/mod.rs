@@ -79,22 +79,29 @@ impl Project {
     /// Loads every `*.yaml`/`*.yml` under the configured models directory.
     /// Problems in the files are returned as diagnostics, not errors.
     pub fn load(config: Config) -> Result<(Project, Vec<Diagnostic>), LoadError> {
-        let files = model_files(&config)?;
+        let files = model_files(&config)?
+            .into_par_iter()
+            .map(|rel| match std::fs::read(config.root.join(&rel)) {
+                Ok(bytes) => Ok((rel, bytes)),
+                Err(source) => Err(LoadError::Io { path: rel, source }),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Project::from_files(config, files))
+    }
+
+    /// Builds a project from model files already in memory (paths relative to
+    /// the root), e.g. blobs read from a git revision.
+    pub fn from_files(
+        config: Config,
+        files: Vec<(PathBuf, Vec<u8>)>,
+    ) -> (Project, Vec<Diagnostic>) {
         let results: Vec<_> = files
-            .par_iter()
-            .map(|rel| {
-                let text = std::fs::read(config.root.join(rel));
-                (rel, text)
+            .into_par_iter()
+            .map(|(rel, bytes)| {
+                let (text, outcome) = load_model_text(&rel, bytes);
+                (rel, text, outcome)
             })
-            .map(|(rel, bytes)| -> Result<_, LoadError> {
-                let bytes = bytes.map_err(|source| LoadError::Io {
-                    path: rel.clone(),
-                    source,
-                })?;
-                let (text, outcome) = load_model_text(rel, bytes);
-                Ok((rel.clone(), text, outcome))
-            })
-            .collect::<Result<_, _>>()?;
+            .collect();
         let mut models = Vec::new();
         let mut sources = BTreeMap::new();
         let mut diagnostics = Vec::new();
@@ -103,14 +110,15 @@ impl Project {
             models.extend(loaded);
             sources.insert(rel, text);
         }
-        Ok((
+        models.sort_by(|a: &LoadedModel, b| a.file.cmp(&b.file));
+        (
             Project {
                 config,
                 models,
                 sources,
             },
             diagnostics,
-        ))
+        )
     }
 
     /// Finds a loaded model by id.
