@@ -111,13 +111,13 @@ fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) 
     let mut shape = ShapeCheck::new(model_schema(), file);
     let json = shape.walk(&tree, model_schema(), "");
     let mut diagnostics = shape.diagnostics;
-    let dropped_ids = shape.dropped_ids;
+    let substituted = shape.substituted;
     let Some(json) = json else {
         return (None, diagnostics);
     };
     match serde_json::from_value::<Model>(json) {
         Ok(model) => {
-            let complete = diagnostics.is_empty();
+            let complete = !substituted && diagnostics.is_empty();
             let id = model.id.to_string();
             for d in &mut diagnostics {
                 d.model = Some(id.clone());
@@ -128,7 +128,6 @@ fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) 
                     model,
                     tree,
                     complete,
-                    dropped_ids,
                 }),
                 diagnostics,
             )
