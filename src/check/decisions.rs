@@ -35,16 +35,15 @@ pub fn check_model(
             ));
             continue;
         };
-        if a.by.trim().is_empty() || a.rationale.trim().is_empty() {
-            out.push(diag(
-                Rule::MissingAcceptance,
-                &["threats", &i, "acceptance"],
-                format!(
-                    "the acceptance of `{}` leaves `by` or `rationale` empty",
-                    t.id
-                ),
-                "record who accepted the risk and why".into(),
-            ));
+        for (field, what) in [("by", &a.by), ("rationale", &a.rationale)] {
+            if what.trim().is_empty() {
+                out.push(diag(
+                    Rule::MissingAcceptance,
+                    &["threats", &i, "acceptance", field],
+                    format!("the acceptance of `{}` has an empty `{field}`", t.id),
+                    "record who accepted the risk and why".into(),
+                ));
+            }
         }
         let Some(expires) = a.expires else { continue };
         let days_left = opts.today.days_until(expires);

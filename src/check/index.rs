@@ -38,6 +38,12 @@ impl ElementKind {
         }
     }
 
+    /// The kind's name without article ("component").
+    pub fn plain_name(self) -> &'static str {
+        let name = self.article_name();
+        name.split_once(' ').map_or(name, |(_, rest)| rest)
+    }
+
     /// The YAML section that holds elements of this kind.
     pub fn section(self) -> &'static str {
         match self {

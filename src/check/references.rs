@@ -138,8 +138,8 @@ fn references(lm: &LoadedModel) -> Vec<Reference<'_>> {
     refs
 }
 
-fn kinds_phrase(kinds: &[ElementKind]) -> String {
-    let names: Vec<&str> = kinds.iter().map(|k| k.article_name()).collect();
+fn kinds_phrase(kinds: &[ElementKind], name: fn(ElementKind) -> &'static str) -> String {
+    let names: Vec<&str> = kinds.iter().map(|k| name(*k)).collect();
     match names.as_slice() {
         [one] => (*one).to_owned(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
@@ -148,7 +148,10 @@ fn kinds_phrase(kinds: &[ElementKind]) -> String {
 }
 
 fn check_one(lm: &LoadedModel, index: &ModelIndex<'_>, r: &Reference<'_>) -> Option<Diagnostic> {
-    let wanted = kinds_phrase(r.kinds);
+    if r.target.is_empty() {
+        return None; // a placeholder for an invalid value, reported by the structure check
+    }
+    let wanted = kinds_phrase(r.kinds, ElementKind::article_name);
     let message = match index.by_id.get(r.target) {
         Some(at) if r.kinds.contains(&at.kind) => return None,
         Some(at) => format!(
@@ -161,7 +164,7 @@ fn check_one(lm: &LoadedModel, index: &ModelIndex<'_>, r: &Reference<'_>) -> Opt
             "`{}` names `{}`, but the model has no {} with that id",
             r.field,
             r.target,
-            wanted.replace("a ", "").replace("an ", "")
+            kinds_phrase(r.kinds, ElementKind::plain_name)
         ),
     };
     let known = index.ids_of(r.kinds);

@@ -324,6 +324,9 @@ impl<'a> ShapeCheck<'a> {
         let props = schema.get("properties").and_then(Value::as_object);
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
         let mut out = Map::new();
+        // Keys offered as "did you mean" for a misspelt key: their absence is
+        // the same mistake, so it is not reported twice.
+        let mut suggested: Vec<&str> = Vec::new();
         for (key, value) in entries {
             let NodeValue::Str(name) = &key.value else {
                 self.report(
@@ -354,7 +357,10 @@ impl<'a> ShapeCheck<'a> {
                         .map(|p| p.keys().map(String::as_str).collect())
                         .unwrap_or_default();
                     let help = match suggest::did_you_mean(name, known.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
+                        Some(s) => {
+                            suggested.push(s);
+                            format!("did you mean `{s}`?")
+                        }
                         None => format!("allowed keys here: {}", known.join(", ")),
                     };
                     let where_ = if path.is_empty() {
@@ -387,6 +393,16 @@ impl<'a> ShapeCheck<'a> {
                     .iter()
                     .any(|(k, _)| matches!(&k.value, NodeValue::Str(s) if s == r))
             })
+            .collect();
+        for m in missing.iter().filter(|m| suggested.contains(m)) {
+            if let Some(prop_schema) = props.and_then(|p| p.get(*m)) {
+                let v = self.placeholder(prop_schema);
+                out.insert((*m).to_owned(), v);
+            }
+        }
+        let missing: Vec<&str> = missing
+            .into_iter()
+            .filter(|m| !suggested.contains(m))
             .collect();
         if !missing.is_empty() {
             let what = if path.is_empty() {
@@ -472,7 +488,7 @@ impl<'a> ShapeCheck<'a> {
             "string" if schema.get("format").and_then(Value::as_str) == Some("date") => {
                 Value::from("1970-01-01")
             }
-            "string" => Value::from("invalid"),
+            "string" => Value::from(""),
             "integer" | "number" => Value::from(0),
             "boolean" => Value::Bool(false),
             "array" => Value::Array(Vec::new()),
