@@ -8,7 +8,8 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::cell::RefCell;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use serde_json::{Map, Value};
@@ -231,7 +232,7 @@ impl<'a> ShapeCheck<'a> {
     fn check_string(&mut self, node: &Node, schema: &Value, path: &str) -> Option<Value> {
         let text = node.value.scalar_text()?;
         if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
-            && !cached_regex(pattern).is_match(&text)
+            && !matches_pattern(pattern, &text)
         {
             let what = schema
                 .get("description")
@@ -560,16 +561,17 @@ fn plain_json(node: &Node) -> Value {
     }
 }
 
-fn cached_regex(pattern: &str) -> Regex {
-    static CACHE: OnceLock<Mutex<HashMap<String, Regex>>> = OnceLock::new();
-    let mut cache = CACHE
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    cache
-        .entry(pattern.to_owned())
-        .or_insert_with(|| {
-            Regex::new(pattern).unwrap_or_else(|_| Regex::new("").expect("empty regex compiles"))
-        })
-        .clone()
+/// Whether `text` matches `pattern`, compiling each pattern once per thread
+/// (a shared or cloned `Regex` would rebuild its lazy DFA cache on every use).
+fn matches_pattern(pattern: &str, text: &str) -> bool {
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Option<Regex>>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with_borrow_mut(|cache| {
+        cache
+            .entry(pattern.to_owned())
+            .or_insert_with(|| Regex::new(pattern).ok())
+            .as_ref()
+            .is_none_or(|re| re.is_match(text))
+    })
 }
