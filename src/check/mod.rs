@@ -1,5 +1,14 @@
 //! Rules over a loaded [`Project`]; each rule family in its own file.
 
+pub mod coverage;
+mod decisions;
+mod drafts;
+mod ids;
+mod index;
+mod references;
+
+use index::ModelIndex;
+
 use crate::diagnostic::{Diagnostic, Findings, Rule, Severity};
 use crate::load::Project;
 use crate::model::Date;
@@ -16,7 +25,19 @@ pub struct CheckOptions {
 /// Runs every rule and merges in the loader's findings, applying the
 /// configured severities.
 pub fn run(project: &Project, load_findings: Vec<Diagnostic>, opts: &CheckOptions) -> Findings {
-    let diagnostics: Vec<Diagnostic> = load_findings;
+    let mut diagnostics: Vec<Diagnostic> = load_findings;
+    ids::check_project(project, &mut diagnostics);
+    for lm in &project.models {
+        let index = ModelIndex::new(lm);
+        ids::check_model(lm, &index, &mut diagnostics);
+        references::check_model(project, lm, &index, &mut diagnostics);
+        if !lm.complete {
+            continue; // placeholders stand in for invalid values: judge only ids and references
+        }
+        coverage::check_model(lm, &mut diagnostics);
+        decisions::check_model(&project.config, lm, opts, &mut diagnostics);
+        drafts::check_model(lm, &mut diagnostics);
+    }
     finish(project, diagnostics, opts)
 }
 

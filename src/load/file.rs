@@ -90,7 +90,7 @@ fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) 
             "a model needs at least `tm: 1`, `id`, `title`, `status` and `risk`; `tm init` writes a commented example",
         );
     }
-    let tree = match parse_tree(text) {
+    let tree = match Node::parse(text, MAX_DEPTH) {
         Ok(tree) => tree,
         Err(e) => return (None, vec![yaml_error(file, text, &e)]),
     };
@@ -111,13 +111,13 @@ fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) 
     let mut shape = ShapeCheck::new(model_schema(), file);
     let json = shape.walk(&tree, model_schema(), "");
     let mut diagnostics = shape.diagnostics;
-    let dropped_ids = shape.dropped_ids;
+    let substituted = shape.substituted;
     let Some(json) = json else {
         return (None, diagnostics);
     };
     match serde_json::from_value::<Model>(json) {
         Ok(model) => {
-            let complete = diagnostics.is_empty();
+            let complete = !substituted && diagnostics.is_empty();
             let id = model.id.to_string();
             for d in &mut diagnostics {
                 d.model = Some(id.clone());
@@ -128,7 +128,6 @@ fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) 
                     model,
                     tree,
                     complete,
-                    dropped_ids,
                 }),
                 diagnostics,
             )
@@ -148,17 +147,6 @@ fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) 
             (None, diagnostics)
         }
     }
-}
-
-fn parse_tree(text: &str) -> Result<Node, serde_saphyr::Error> {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.max_aliases = 10_000;
-    budget.max_documents = 1;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options(text, options)
 }
 
 fn check_format_version(file: &Path, tree: &Node) -> Option<Diagnostic> {

@@ -45,11 +45,9 @@ pub struct LoadedModel {
     pub model: Model,
     /// The positioned YAML tree, for pointing diagnostics at values.
     pub tree: Node,
-    /// False when invalid entries were dropped; rules that need the whole
-    /// model (such as STRIDE coverage) skip incomplete models.
+    /// False when invalid values were replaced by placeholders to keep reading;
+    /// only the id and reference rules run on an incomplete model.
     pub complete: bool,
-    /// Ids of entries dropped as invalid; references to them are not dangling.
-    pub dropped_ids: Vec<String>,
 }
 
 impl LoadedModel {

@@ -64,6 +64,22 @@ impl NodeValue {
 }
 
 impl Node {
+    /// Parses one YAML document with the budgets that keep hostile input
+    /// (alias bombs, deep nesting, multi-document streams) from hanging tm.
+    /// Booleans follow YAML 1.2: `yes`, `no`, `on`, `off` stay text.
+    pub fn parse(text: &str, max_depth: usize) -> Result<Node, serde_saphyr::Error> {
+        let mut budget = serde_saphyr::Budget::default();
+        budget.max_depth = max_depth;
+        budget.max_aliases = 10_000;
+        budget.max_documents = 1;
+        let mut options = serde_saphyr::Options::default();
+        options.budget = Some(budget);
+        options.with_snippet = false;
+        options.strict_booleans = true;
+        options.leading_zero_numbers_as_strings = true;
+        serde_saphyr::from_str_with_options(text, options)
+    }
+
     /// The value of `key` when this node is a mapping that has it.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
@@ -201,7 +217,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Node {
-        serde_saphyr::from_str(text).unwrap()
+        Node::parse(text, 64).unwrap()
     }
 
     #[test]

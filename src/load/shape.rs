@@ -24,9 +24,8 @@ pub struct ShapeCheck<'a> {
     file: &'a Path,
     /// Findings, in walk order.
     pub diagnostics: Vec<Diagnostic>,
-    /// Ids of list items dropped because they were invalid: still "known", so
-    /// that references to them do not cascade into dangling-reference noise.
-    pub dropped_ids: Vec<String>,
+    /// Whether an invalid value was replaced by a placeholder to keep going.
+    pub substituted: bool,
 }
 
 impl<'a> ShapeCheck<'a> {
@@ -41,7 +40,7 @@ impl<'a> ShapeCheck<'a> {
             defs,
             file,
             diagnostics: Vec::new(),
-            dropped_ids: Vec::new(),
+            substituted: false,
         }
     }
 
@@ -139,22 +138,22 @@ impl<'a> ShapeCheck<'a> {
         {
             return Some(Value::Null);
         }
-        let mut best: Option<(usize, Vec<Diagnostic>, Vec<String>)> = None;
+        let mut best: Option<(usize, Vec<Diagnostic>)> = None;
         for (i, branch) in resolved.iter().enumerate() {
             if branch.get("type") == Some(&Value::from("null")) {
                 continue;
             }
             let saved = (
                 std::mem::take(&mut self.diagnostics),
-                std::mem::take(&mut self.dropped_ids),
+                std::mem::replace(&mut self.substituted, false),
             );
             let value = self.walk(node, branch, path);
             let attempt = (
                 std::mem::replace(&mut self.diagnostics, saved.0),
-                std::mem::replace(&mut self.dropped_ids, saved.1),
+                self.substituted,
             );
-            if value.is_some() && attempt.0.is_empty() {
-                self.dropped_ids.extend(attempt.1);
+            self.substituted = saved.1;
+            if value.is_some() && attempt.0.is_empty() && !attempt.1 {
                 return value;
             }
             // Prefer the branch whose kind matches the node (a list for a list…),
@@ -165,7 +164,7 @@ impl<'a> ShapeCheck<'a> {
                 .any(|d| d.rule == Rule::WrongType && d.span == Some(node.span));
             let better = match &best {
                 None => true,
-                Some((_, diags, _)) => {
+                Some((_, diags)) => {
                     kind_matches
                         && diags
                             .iter()
@@ -173,12 +172,11 @@ impl<'a> ShapeCheck<'a> {
                 }
             };
             if better {
-                best = Some((i, attempt.0, attempt.1));
+                best = Some((i, attempt.0));
             }
         }
-        if let Some((_, diags, dropped)) = best {
+        if let Some((_, diags)) = best {
             self.diagnostics.extend(diags);
-            self.dropped_ids.extend(dropped);
         }
         None
     }
@@ -287,21 +285,15 @@ impl<'a> ShapeCheck<'a> {
         };
         let item_schema = schema.get("items");
         let mut out = Vec::with_capacity(items.len());
-        let mut all_valid = true;
         for (i, item) in items.iter().enumerate() {
             let item_path = format!("{path}[{i}]");
-            match item_schema.map_or_else(
-                || Some(plain_json(item)),
-                |s| self.walk(item, s, &item_path),
-            ) {
-                Some(v) => out.push(v),
-                None => {
-                    all_valid = false;
-                    if let Some(id) = item.get("id").and_then(|n| n.value.scalar_text()) {
-                        self.dropped_ids.push(id);
-                    }
-                }
-            }
+            let value = match item_schema {
+                Some(s) => self
+                    .walk(item, s, &item_path)
+                    .unwrap_or_else(|| self.placeholder(s)),
+                None => plain_json(item),
+            };
+            out.push(value);
         }
         let count = items.len() as u64;
         let min = schema.get("minItems").and_then(Value::as_u64);
@@ -322,11 +314,6 @@ impl<'a> ShapeCheck<'a> {
             );
             return None;
         }
-        // Invalid items are dropped (and reported) so the rest of the list can
-        // still be checked; a list with a bad entry of a scalar type is invalid.
-        if !all_valid && item_schema.is_some_and(|s| self.resolve(s).get("properties").is_none()) {
-            return None;
-        }
         Some(Value::Array(out))
     }
 
@@ -337,7 +324,9 @@ impl<'a> ShapeCheck<'a> {
         let props = schema.get("properties").and_then(Value::as_object);
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
         let mut out = Map::new();
-        let mut valid = true;
+        // Keys offered as "did you mean" for a misspelt key: their absence is
+        // the same mistake, so it is not reported twice.
+        let mut suggested: Vec<&str> = Vec::new();
         for (key, value) in entries {
             let NodeValue::Str(name) = &key.value else {
                 self.report(
@@ -349,7 +338,6 @@ impl<'a> ShapeCheck<'a> {
                     ),
                     None,
                 );
-                valid = false;
                 continue;
             };
             let child_path = if path.is_empty() {
@@ -358,18 +346,21 @@ impl<'a> ShapeCheck<'a> {
                 format!("{path}.{name}")
             };
             match props.and_then(|p| p.get(name)) {
-                Some(prop_schema) => match self.walk(value, prop_schema, &child_path) {
-                    Some(v) => {
-                        out.insert(name.clone(), v);
-                    }
-                    None => valid = false,
-                },
+                Some(prop_schema) => {
+                    let v = self
+                        .walk(value, prop_schema, &child_path)
+                        .unwrap_or_else(|| self.placeholder(prop_schema));
+                    out.insert(name.clone(), v);
+                }
                 None if closed => {
                     let known: Vec<&str> = props
                         .map(|p| p.keys().map(String::as_str).collect())
                         .unwrap_or_default();
                     let help = match suggest::did_you_mean(name, known.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
+                        Some(s) => {
+                            suggested.push(s);
+                            format!("did you mean `{s}`?")
+                        }
                         None => format!("allowed keys here: {}", known.join(", ")),
                     };
                     let where_ = if path.is_empty() {
@@ -403,6 +394,16 @@ impl<'a> ShapeCheck<'a> {
                     .any(|(k, _)| matches!(&k.value, NodeValue::Str(s) if s == r))
             })
             .collect();
+        for m in missing.iter().filter(|m| suggested.contains(m)) {
+            if let Some(prop_schema) = props.and_then(|p| p.get(*m)) {
+                let v = self.placeholder(prop_schema);
+                out.insert((*m).to_owned(), v);
+            }
+        }
+        let missing: Vec<&str> = missing
+            .into_iter()
+            .filter(|m| !suggested.contains(m))
+            .collect();
         if !missing.is_empty() {
             let what = if path.is_empty() {
                 "the model".to_owned()
@@ -433,9 +434,83 @@ impl<'a> ShapeCheck<'a> {
                 format!("{what} is missing the required {noun} {list}"),
                 (!help.is_empty()).then_some(help),
             );
-            valid = false;
+            for m in missing {
+                if let Some(prop_schema) = props.and_then(|p| p.get(m)) {
+                    let v = self.placeholder(prop_schema);
+                    out.insert(m.to_owned(), v);
+                }
+            }
         }
-        valid.then_some(Value::Object(out))
+        Some(Value::Object(out))
+    }
+
+    /// A value that satisfies `schema`, standing in for an invalid one so the
+    /// rest of the file can still be read (the file is marked incomplete).
+    fn placeholder(&mut self, schema: &'a Value) -> Value {
+        self.substituted = true;
+        self.placeholder_of(schema, 0)
+    }
+
+    fn placeholder_of(&self, schema: &'a Value, depth: usize) -> Value {
+        let schema = self.resolve(schema);
+        if depth > 16 {
+            return Value::Null;
+        }
+        if let Some(first) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+        {
+            return first.clone();
+        }
+        if let Some(c) = schema.get("const") {
+            return c.clone();
+        }
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
+            return branches
+                .first()
+                .map_or(Value::Null, |b| self.placeholder_of(b, depth + 1));
+        }
+        let ty = match schema.get("type") {
+            Some(Value::String(t)) => t.as_str(),
+            Some(Value::Array(ts)) => ts
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|t| *t != "null")
+                .unwrap_or("null"),
+            _ => "null",
+        };
+        match ty {
+            "string" if schema.get("format").and_then(Value::as_str) == Some("date") => {
+                Value::from("1970-01-01")
+            }
+            "string" => Value::from(""),
+            "integer" | "number" => Value::from(0),
+            "boolean" => Value::Bool(false),
+            "array" => Value::Array(Vec::new()),
+            "object" => {
+                let props = schema.get("properties").and_then(Value::as_object);
+                let required = schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                Value::Object(
+                    required
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .filter_map(|r| {
+                            Some((r.to_owned(), self.placeholder_of(props?.get(r)?, depth + 1)))
+                        })
+                        .collect(),
+                )
+            }
+            _ => Value::Null,
+        }
     }
 }
 

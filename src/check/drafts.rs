@@ -1,0 +1,31 @@
+//! TM401/TM402: drafts are visible — a draft model and each drafted threat.
+
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::load::LoadedModel;
+use crate::model::ModelStatus;
+
+/// Reports a draft model and its drafted threats.
+pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
+    let m = &lm.model;
+    if m.status == ModelStatus::Draft {
+        out.push(
+            Diagnostic::new(Rule::DraftModel, &lm.file, Some(lm.span_at(&["status"])), format!("model `{}` is a draft: nobody has reviewed it", m.id))
+                .with_help("once reviewed, set `status: in-review` or `approved` and record the review under `reviews`")
+                .for_model(m.id.as_str()),
+        );
+    }
+    for (i, t) in m.threats.iter().enumerate() {
+        if t.drafted {
+            out.push(
+                Diagnostic::new(
+                    Rule::DraftedThreat,
+                    &lm.file,
+                    Some(lm.span_at(&["threats", &i.to_string(), "drafted"])),
+                    format!("threat `{}` is still a first draft", t.id),
+                )
+                .with_help("review it (severity, likelihood, impact are human decisions), then remove `drafted: true`")
+                .for_model(m.id.as_str()),
+            );
+        }
+    }
+}

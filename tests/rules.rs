@@ -1,0 +1,141 @@
+//! Every rule has a fixture that triggers it (tests/fixtures/rules/TMxxx-*.yaml)
+//! and `clean.yaml`, which exercises the same features and triggers none.
+//!
+//! Expected findings are written in the fixtures themselves: a trailing
+//! `# <- TM102` marks the line a finding must point at; a header line
+//! `# expect: TM001 4` gives the line explicitly (`-` for no line, `*` for any).
+//! The test demands exactly the expected (code, line) set: nothing missing,
+//! nothing extra.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{TempProject, fixtures};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Line {
+    At(u64),
+    None,
+    Any,
+}
+
+fn expected(text: &str) -> BTreeSet<(String, Line)> {
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(rest) = line.strip_prefix("# expect: ") {
+            let mut parts = rest.split_whitespace();
+            let code = parts.next().expect("code").to_owned();
+            let at = match parts.next().expect("line") {
+                "-" => Line::None,
+                "*" => Line::Any,
+                n => Line::At(n.parse().expect("line number")),
+            };
+            out.insert((code, at));
+        } else if let Some(pos) = line.find("# <- ") {
+            for code in line[pos + 5..].split_whitespace() {
+                out.insert((code.to_owned(), Line::At(i as u64 + 1)));
+            }
+        }
+    }
+    out
+}
+
+fn actual(
+    report: &serde_json::Value,
+    file: &str,
+    want: &BTreeSet<(String, Line)>,
+) -> BTreeSet<(String, Line)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            assert_eq!(
+                d["file"],
+                format!("models/{file}"),
+                "finding in the wrong file: {d}"
+            );
+            let code = d["code"].as_str().expect("code").to_owned();
+            let line = match d["line"].as_u64() {
+                Some(n) if want.contains(&(code.clone(), Line::Any)) => {
+                    assert!(n > 0);
+                    Line::Any
+                }
+                Some(n) => Line::At(n),
+                None => Line::None,
+            };
+            (code, line)
+        })
+        .collect()
+}
+
+#[test]
+fn every_rule_fixture_reports_exactly_its_findings() {
+    let dir = fixtures().join("rules");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    files.sort();
+    assert!(files.len() > 20, "fixtures missing");
+    let mut failures = Vec::new();
+    for name in files {
+        let name = name.to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(dir.join(&name)).expect("read fixture");
+        let project = TempProject::new();
+        project.write(&format!("models/{name}"), &text);
+        let (code, report) = project.check_json(&[]);
+        let want = expected(&text);
+        let got = actual(&report, &name, &want);
+        if got != want {
+            failures.push(format!(
+                "{name}: expected {want:?}\n   got {got:?}\n   report: {report}"
+            ));
+        }
+        let has_error = report["errors"].as_u64().expect("errors") > 0;
+        assert_eq!(
+            code,
+            i32::from(has_error),
+            "{name}: exit code {code} with {} errors",
+            report["errors"]
+        );
+        if name.starts_with("TM") {
+            let rule = &name[..5];
+            assert!(
+                want.iter().any(|(c, _)| c == rule),
+                "{name} must expect its own rule {rule}"
+            );
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_rule_has_a_triggering_fixture() {
+    let out = TempProject::new()
+        .tm(&["check", "--list-rules"])
+        .output()
+        .expect("run");
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let names: Vec<String> = std::fs::read_dir(fixtures().join("rules"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let all_text: String = names
+        .iter()
+        .map(|n| std::fs::read_to_string(fixtures().join("rules").join(n)).expect("read"))
+        .collect();
+    for line in listing.lines().filter(|l| l.starts_with("TM")) {
+        let code = &line[..5];
+        // Code cross-check rules (TM5xx) are covered by tests/code_*.rs on source trees.
+        if code.starts_with("TM5") {
+            continue;
+        }
+        assert!(
+            all_text.contains(&format!("<- {code}"))
+                || all_text.contains(&format!("expect: {code}")),
+            "no fixture triggers {code}"
+        );
+    }
+}
