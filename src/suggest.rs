@@ -18,8 +18,15 @@ pub fn nearest<'a>(
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
         .filter(|c| *c != input)
-        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.8)
+        .filter_map(|c| {
+            let other = c.to_ascii_lowercase();
+            let similar = strsim::jaro_winkler(&lower, &other);
+            // Transpositions ("wbe" for "web") score low on Jaro-Winkler but are
+            // one edit away: accept a small edit distance on non-trivial names.
+            let edits = strsim::osa_distance(&lower, &other);
+            let close = lower.len() >= 3 && edits <= 1 + lower.len() / 5;
+            (similar >= 0.8 || close).then_some((similar.max(1.0 - edits as f64 / 10.0), c))
+        })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
@@ -36,5 +43,7 @@ mod tests {
         assert_eq!(did_you_mean("mitigatons", keys), Some("mitigations"));
         assert_eq!(did_you_mean("thraets", keys), Some("threats"));
         assert_eq!(did_you_mean("zzz", keys), None);
+        assert_eq!(did_you_mean("wbe", ["web", "db"]), Some("web"));
+        assert_eq!(did_you_mean("a", ["b"]), None);
     }
 }

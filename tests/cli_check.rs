@@ -1,0 +1,188 @@
+//! `tm check` as a user runs it: formats, exit codes, configuration, several files.
+
+mod common;
+
+use common::{TempProject, fixtures};
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(fixtures().join("rules").join(name)).expect("fixture")
+}
+
+#[test]
+fn clean_project_exits_zero_and_says_so() {
+    let p = TempProject::new();
+    p.write("models/shop.yaml", &fixture("clean.yaml"));
+    p.tm(&["check"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn one_run_reports_problems_in_every_file() {
+    let p = TempProject::new();
+    p.write("models/a.yaml", &fixture("TM010-unknown-key.yaml"));
+    p.write("models/b.yaml", &fixture("TM102-dangling-reference.yaml"));
+    p.write("models/c.yaml", "");
+    let (code, report) = p.check_json(&[]);
+    assert_eq!(code, 1);
+    let files: std::collections::BTreeSet<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        ["models/a.yaml", "models/b.yaml", "models/c.yaml"]
+    );
+}
+
+#[test]
+fn human_output_points_at_the_value_with_a_snippet_and_help() {
+    let p = TempProject::new();
+    p.write(
+        "models/refs.yaml",
+        &fixture("TM102-dangling-reference.yaml"),
+    );
+    let out = p.tm(&["check"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("error[TM102]: `threats[0].target` names `wbe`, but the model has no component, flow or boundary with that id"), "{text}");
+    assert!(text.contains("--> models/refs.yaml:15:13"), "{text}");
+    assert!(text.contains("help: did you mean `web`?"), "{text}");
+    assert!(
+        text.contains("error[TM013]: `components[0].kind` cannot be `servce`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("did you mean `service`? allowed values: client, service"),
+        "{text}"
+    );
+}
+
+#[test]
+fn github_format_emits_workflow_annotations() {
+    let p = TempProject::new();
+    p.write("models/x.yaml", &fixture("TM101-duplicate-id.yaml"));
+    p.tm(&["check", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "::error file=models/x.yaml,line=10,col=9,title=TM101 duplicate-id::duplicate id `web`",
+        ));
+}
+
+#[test]
+fn deny_drafts_turns_draft_warnings_into_errors() {
+    let p = TempProject::new();
+    p.write("models/d.yaml", &fixture("TM401-draft.yaml"));
+    let (code, report) = p.check_json(&[]);
+    assert_eq!(
+        (code, report["warnings"].as_u64(), report["errors"].as_u64()),
+        (0, Some(2), Some(0))
+    );
+    let (code, report) = p.check_json(&["--deny-drafts"]);
+    assert_eq!((code, report["errors"].as_u64()), (1, Some(2)));
+}
+
+#[test]
+fn book_toml_sets_rule_severities() {
+    let p = TempProject::new();
+    p.write("models/g.yaml", &fixture("TM201-stride-coverage.yaml"));
+    p.write(
+        "book.toml",
+        "[output.tm.rules]\nstride-coverage = \"warning\"\n",
+    );
+    let (code, report) = p.check_json(&[]);
+    assert_eq!((code, report["warnings"].as_u64()), (0, Some(2)));
+    p.write("book.toml", "[output.tm.rules]\nTM201 = \"off\"\n");
+    let (code, report) = p.check_json(&[]);
+    assert_eq!(
+        (code, report["diagnostics"].as_array().unwrap().len()),
+        (0, 0)
+    );
+}
+
+#[test]
+fn today_decides_expiry() {
+    let p = TempProject::new();
+    p.write("models/s.yaml", &fixture("clean.yaml"));
+    // clean.yaml's acceptance expires on 2027-10-01.
+    let (code, report) = p.check_json(&["--today", "2027-10-02"]);
+    assert_eq!(code, 1);
+    assert_eq!(report["diagnostics"][0]["code"], "TM302");
+    assert!(
+        report["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired on 2027-10-01 (1 days ago)")
+    );
+}
+
+#[test]
+fn models_can_refer_to_components_of_other_models() {
+    let p = TempProject::new();
+    p.write("models/shop.yaml", &fixture("clean.yaml"));
+    p.write(
+        "models/bff.yaml",
+        "tm: 1\nid: bff\ntitle: BFF\nstatus: in-review\nrisk: low\ncomponents:\n  - {id: bff, name: BFF, kind: service}\nflows:\n  - {id: call, from: bff, to: shop/api}\n  - {id: bad, from: bff, to: shop/apii}\n  - {id: worse, from: bff, to: shpo/api}\n",
+    );
+    let (_, report) = p.check_json(&[]);
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].contains("model `shop` has no component `apii`"),
+        "{messages:?}"
+    );
+    assert!(messages[1].contains("no such model"), "{messages:?}");
+    assert!(
+        report["diagnostics"][0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `shop/api`?")
+    );
+}
+
+#[test]
+fn two_files_with_one_model_id_clash() {
+    let p = TempProject::new();
+    p.write("models/a.yaml", &fixture("clean.yaml"));
+    p.write("models/b.yaml", &fixture("clean.yaml"));
+    let (code, report) = p.check_json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["diagnostics"][0]["code"], "TM101");
+    assert_eq!(report["diagnostics"][0]["file"], "models/b.yaml");
+}
+
+#[test]
+fn configuration_and_usage_problems_exit_two() {
+    let p = TempProject::new();
+    p.write("book.toml", "[output.tm]\nmodel = \"models\"\n");
+    p.tm(&["check"]).assert().code(2).stderr(
+        predicate::str::contains("book.toml")
+            .and(predicate::str::contains("unknown field `model`")),
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("tm").unwrap();
+    cmd.current_dir(empty.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("tm init"));
+    p.tm(&["check", "--today", "tomorrow"]).assert().code(2);
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    TempProject::new()
+        .tm(&["check", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes:"));
+}
