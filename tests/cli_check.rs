@@ -186,3 +186,29 @@ fn help_documents_exit_codes() {
         .success()
         .stdout(predicate::str::contains("Exit codes:"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_models_dir_linked_outside_the_project_is_refused() {
+    let outside = TempProject::new();
+    outside.write("models/secret.yaml", "tm: 1\nid: secret\n");
+    let p = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.root().join("models"), p.path().join("models")).unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("tm").unwrap();
+    cmd.current_dir(p.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("leads outside the project"))
+        .stdout(predicate::str::contains("secret").not());
+}
+
+#[test]
+fn duplicate_keys_get_the_right_advice() {
+    let p = TempProject::new();
+    p.write("models/d.yaml", &fixture("TM001-duplicate-key.yaml"));
+    p.tm(&["check"]).assert().code(1).stdout(
+        predicate::str::contains("a key may appear only once")
+            .and(predicate::str::contains("tab").not()),
+    );
+}

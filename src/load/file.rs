@@ -186,33 +186,76 @@ fn yaml_error(file: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
     });
     let raw = e.to_string();
     let message = first_line(&raw);
+    let kind = YamlProblem::classify(&raw);
     // A tab is often reported where the scalar before it started: point at the tab.
-    let span = if raw.contains("tab") {
+    let span = if kind == YamlProblem::Tab {
         tab_after(text, span).or(span)
     } else {
         span
     };
-    let line_text = span
-        .and_then(|s| text.lines().nth(s.line as usize - 1))
-        .unwrap_or("");
-    let (rule, help) = if raw.contains("budget")
-        || raw.contains("depth")
-        || raw.contains("recursion")
-        || raw.contains("alias")
-    {
-        (Rule::FileShape, "the file nests too deeply or expands too many aliases to be a threat model; simplify it".to_owned())
-    } else if line_text.starts_with('\t')
-        || line_text.trim_start_matches(' ').starts_with('\t')
-        || raw.contains("tab")
-    {
-        (
+    let (rule, message, help) = match kind {
+        YamlProblem::Budget => (
+            Rule::FileShape,
+            format!("the file is too large or too deep to read ({message})"),
+            "the file nests too deeply or expands too many aliases to be a threat model; simplify it",
+        ),
+        YamlProblem::Tab => (
             Rule::YamlSyntax,
-            "YAML does not allow tab characters for indentation: indent with spaces".to_owned(),
-        )
-    } else {
-        (Rule::YamlSyntax, "fix the YAML syntax at this position; quote text that contains `: ` or starts with a special character".to_owned())
+            format!("invalid YAML: {message}"),
+            "YAML does not allow tab characters for indentation: indent with spaces",
+        ),
+        YamlProblem::DuplicateKey => (
+            Rule::YamlSyntax,
+            format!(
+                "invalid YAML: {}",
+                message
+                    .split(", set DuplicateKeyPolicy")
+                    .next()
+                    .unwrap_or(&message)
+            ),
+            "a key may appear only once in a mapping: remove or merge the repeated key",
+        ),
+        YamlProblem::Other => (
+            Rule::YamlSyntax,
+            format!("invalid YAML: {message}"),
+            "fix the YAML syntax at this position; quote text that contains `: ` or starts with a special character",
+        ),
     };
-    file_diagnostic(rule, file, span, format!("invalid YAML: {message}"), &help)
+    file_diagnostic(rule, file, span, message, help)
+}
+
+/// What sort of YAML failure the parser reported, for the help text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum YamlProblem {
+    /// A budget (nodes, aliases, depth) was exceeded: hostile or absurd input.
+    Budget,
+    /// A tab where YAML wants spaces.
+    Tab,
+    /// A key repeated in one mapping.
+    DuplicateKey,
+    /// Any other syntax error.
+    Other,
+}
+
+impl YamlProblem {
+    fn classify(raw: &str) -> YamlProblem {
+        let lower = raw.to_ascii_lowercase();
+        if ["budget", "recursion limit", "depth", "alias"]
+            .iter()
+            .any(|n| lower.contains(n))
+        {
+            YamlProblem::Budget
+        } else if lower.contains("duplicate mapping key") {
+            YamlProblem::DuplicateKey
+        } else if lower.contains("found a tab")
+            || lower.contains("tab character")
+            || lower.contains("tabs")
+        {
+            YamlProblem::Tab
+        } else {
+            YamlProblem::Other
+        }
+    }
 }
 
 /// The first tab in leading whitespace at or after the line of `from`.

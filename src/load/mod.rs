@@ -26,6 +26,11 @@ pub enum LoadError {
         "no models directory at {0}: create it, set `models` under [output.tm] in book.toml, or run `tm init`"
     )]
     NoModelsDir(PathBuf),
+    /// The models directory resolves (through a link) to outside the project.
+    #[error(
+        "the models directory {0} leads outside the project (through a symbolic link); tm reads only files inside the project"
+    )]
+    OutsideProject(PathBuf),
     /// A directory or file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {
@@ -132,6 +137,20 @@ fn model_files(config: &Config) -> Result<Vec<PathBuf>, LoadError> {
     let dir = config.models_dir();
     if !dir.is_dir() {
         return Err(LoadError::NoModelsDir(config.tm.models.clone()));
+    }
+    // The models directory itself may be a symbolic link: it must still lead
+    // to a directory inside the project.
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| LoadError::Io { path, source }
+    };
+    let real_root = config.root.canonicalize().map_err(io(&config.root))?;
+    if !dir
+        .canonicalize()
+        .map_err(io(&dir))?
+        .starts_with(&real_root)
+    {
+        return Err(LoadError::OutsideProject(config.tm.models.clone()));
     }
     let mut out = Vec::new();
     let mut stack = vec![dir];

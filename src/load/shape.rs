@@ -6,9 +6,9 @@
 //! Using the published schema as the loader's grammar keeps the two in
 //! agreement by construction: what `tm schema` tells an editor is what tm reads.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
-use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use regex::Regex;
