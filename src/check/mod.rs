@@ -1,5 +1,7 @@
 //! Rules over a loaded [`Project`]; each rule family in its own file.
 
+pub mod code_refs;
+
 use crate::diagnostic::{Diagnostic, Findings, Rule, Severity};
 use crate::load::Project;
 use crate::model::Date;
