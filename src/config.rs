@@ -67,6 +67,12 @@ pub struct TmConfig {
     pub expiry_warning_days: u32,
     /// Severity overrides per rule, by code (`TM201`) or name (`stride-coverage`).
     pub rules: BTreeMap<String, Severity>,
+    /// Entry points that need no component: file globs (`src/bin/dev.rs`) or
+    /// Rust paths (`crate::debug::*`) of the item containing them.
+    pub allow_unmodelled: Vec<String>,
+    /// Link template for code on the site, e.g.
+    /// `https://git.example/repo/blob/{commit}/{path}#L{line}`.
+    pub source_url: Option<String>,
     /// mdBook's renderer command for this table (read by mdBook, ignored by tm).
     pub command: Option<String>,
     /// mdBook's flag to skip a missing renderer (read by mdBook, ignored by tm).
@@ -83,6 +89,8 @@ impl Default for TmConfig {
             approval_max_open_severity: ThreatSeverity::High,
             expiry_warning_days: 30,
             rules: BTreeMap::new(),
+            allow_unmodelled: Vec::new(),
+            source_url: None,
             command: None,
             optional: None,
         }
@@ -156,6 +164,13 @@ impl Config {
                     "[output.tm.rules] names an unknown rule `{key}`.{hint} Rules are named by code (TM201) or name (stride-coverage); `tm check --list-rules` lists them"
                 ));
             }
+        }
+        if let Some(template) = &self.tm.source_url {
+            crate::code::validate_template(template).map_err(|e| format!("[output.tm] {e}"))?;
+        }
+        for pattern in &self.tm.allow_unmodelled {
+            crate::code::Allow::parse(pattern)
+                .map_err(|e| format!("[output.tm] allow-unmodelled: {e}"))?;
         }
         let paths = [
             ("models", &self.tm.models),

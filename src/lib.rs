@@ -1,10 +1,11 @@
 //! tm: threat models as code.
 //!
 //! The pipeline, one module per stage: [`config`] (book.toml) → [`load`]
-//! (YAML → typed [`model`] with positions) → [`check`] (rules → [`diagnostic`]s).
+//! (YAML → typed [`model`] with positions), [`code`] (source index) → [`check`] (rules → [`diagnostic`]s).
 
 pub mod check;
 pub mod cli;
+pub mod code;
 pub mod config;
 pub mod diagnostic;
 pub mod load;

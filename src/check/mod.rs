@@ -1,5 +1,6 @@
 //! Rules over a loaded [`Project`]; each rule family in its own file.
 
+pub mod code_refs;
 pub mod coverage;
 mod decisions;
 mod drafts;

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 
 use super::{CliError, Outcome, ProjectArgs};
 use crate::check::{self, CheckOptions};
+use crate::code::SourceIndex;
 use crate::diagnostic::{Format, Rule, SourceText, render};
 use crate::load::Project;
 
@@ -38,7 +39,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         return Ok(Outcome::Clean);
     }
     let config = args.project.config()?;
-    let (project, load_findings) = Project::load(config)?;
+    let (project, mut load_findings) = Project::load(config)?;
+    let (index, index_findings) = SourceIndex::build(&project.config);
+    let (code_findings, _report) = check::code_refs::check(&project, &index);
+    load_findings.extend(index_findings);
+    load_findings.extend(code_findings);
     let opts = CheckOptions {
         today: args.project.today(),
         deny_drafts: args.deny_drafts,

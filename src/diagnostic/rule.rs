@@ -77,6 +77,12 @@ rules! {
     // TM4xx: drafts.
     DraftModel = "TM401", "draft-model", Warning, "The model is still a draft (an error under --deny-drafts).";
     DraftedThreat = "TM402", "drafted-threat", Warning, "A threat is still marked as drafted (an error under --deny-drafts).";
+    // TM5xx: the code cross-check.
+    CodePathUnmatched = "TM501", "code-path-unmatched", Error, "A `code.paths` glob matches no file under the source roots.";
+    CodeSymbolUnresolved = "TM502", "code-symbol-unresolved", Error, "A `code.symbols` path names no Rust module or item.";
+    UnmodelledEntryPoint = "TM503", "unmodelled-entry-point", Warning, "Code that takes outside input (route, main, listener…) is covered by no component.";
+    RustParse = "TM504", "rust-parse", Warning, "A Rust file could not be parsed; it is left out of the cross-check.";
+    CodePathInvalid = "TM505", "code-path-invalid", Error, "A code path or allow-unmodelled entry is not a valid glob or leaves the repository.";
 }
 
 impl Rule {

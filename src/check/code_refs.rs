@@ -1,0 +1,308 @@
+//! Code references of models against the source index (TM501–TM503, TM505):
+//! every `code.paths` glob matches a file, every `code.symbols` path resolves,
+//! and every entry point in the code is covered by some component or
+//! explicitly allowed.
+
+use std::path::PathBuf;
+
+use globset::GlobMatcher;
+
+use crate::code::{
+    Allow, CodeReport, Definition, ElementCode, EntryPoint, ModelCode, PathCoverage, Resolution,
+    SourceIndex, SuppressedEntry, SymbolCoverage, walk,
+};
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::load::{LoadedModel, Project};
+use crate::model::CodeRef;
+
+/// Checks every component's and mitigation's code references, then reports
+/// entry points no component covers. Returns the findings and the report the
+/// site renders.
+pub fn check(project: &Project, index: &SourceIndex) -> (Vec<Diagnostic>, CodeReport) {
+    let mut diagnostics = Vec::new();
+    let mut report = CodeReport::default();
+    let mut coverage = Coverage::default();
+    for loaded in &project.models {
+        let mut model = ModelCode {
+            model: loaded.model.id.as_str().to_owned(),
+            components: Vec::new(),
+            mitigations: Vec::new(),
+        };
+        for (i, c) in loaded.model.components.iter().enumerate() {
+            if let Some(code) = &c.code {
+                let at = Location {
+                    loaded,
+                    list: "components",
+                    index: i,
+                };
+                let element = check_ref(code, c.id.as_str(), &at, index, &mut diagnostics);
+                coverage.add(code, &element);
+                model.components.push(element);
+            }
+        }
+        for (i, m) in loaded.model.mitigations.iter().enumerate() {
+            if let Some(code) = &m.code {
+                let at = Location {
+                    loaded,
+                    list: "mitigations",
+                    index: i,
+                };
+                model.mitigations.push(check_ref(
+                    code,
+                    m.id.as_str(),
+                    &at,
+                    index,
+                    &mut diagnostics,
+                ));
+            }
+        }
+        if !model.components.is_empty() || !model.mitigations.is_empty() {
+            report.models.push(model);
+        }
+    }
+    report.models.sort_by(|a, b| a.model.cmp(&b.model));
+    let allows: Vec<(String, Allow)> = project
+        .config
+        .tm
+        .allow_unmodelled
+        .iter()
+        .filter_map(|p| Allow::parse(p).ok().map(|a| (p.clone(), a)))
+        .collect();
+    for entry in &index.entry_points {
+        if coverage.covers(entry) {
+            continue;
+        }
+        let by_config = allows
+            .iter()
+            .find(|(_, a)| a.allows(&entry.file, entry.symbol.as_deref()))
+            .map(|(p, _)| format!("book.toml: allow-unmodelled \"{p}\""));
+        let by_comment = entry
+            .marker
+            .as_deref()
+            .filter(|reason| !reason.is_empty())
+            .map(|reason| format!("comment: {reason}"));
+        match by_config.or(by_comment) {
+            Some(by) => report.suppressed.push(SuppressedEntry {
+                entry: entry.clone(),
+                by,
+            }),
+            None => {
+                diagnostics.push(unmodelled(entry));
+                report.unmodelled.push(entry.clone());
+            }
+        }
+    }
+    (diagnostics, report)
+}
+
+/// Where a code reference sits in a model, to point diagnostics at the YAML value.
+struct Location<'a> {
+    loaded: &'a LoadedModel,
+    list: &'static str,
+    index: usize,
+}
+
+impl Location<'_> {
+    fn diagnostic(
+        &self,
+        rule: Rule,
+        key: &str,
+        j: usize,
+        message: String,
+        help: String,
+    ) -> Diagnostic {
+        let path = [
+            self.list.to_owned(),
+            self.index.to_string(),
+            "code".into(),
+            key.into(),
+            j.to_string(),
+        ];
+        Diagnostic::new(
+            rule,
+            &self.loaded.file,
+            Some(self.loaded.span_at(&path)),
+            message,
+        )
+        .with_help(help)
+        .for_model(self.loaded.model.id.as_str())
+    }
+}
+
+fn check_ref(
+    code: &CodeRef,
+    id: &str,
+    at: &Location<'_>,
+    index: &SourceIndex,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ElementCode {
+    let mut element = ElementCode {
+        id: id.to_owned(),
+        paths: Vec::new(),
+        symbols: Vec::new(),
+    };
+    for (j, pattern) in code.paths.iter().enumerate() {
+        let files: Vec<PathBuf> = match walk::compile_glob(pattern) {
+            Ok(glob) => walk::matching(&glob, &index.files)
+                .into_iter()
+                .cloned()
+                .collect(),
+            Err(why) => {
+                diagnostics.push(at.diagnostic(
+                    Rule::CodePathInvalid,
+                    "paths",
+                    j,
+                    why,
+                    "write a glob relative to the repository root, e.g. `src/payments/**`".into(),
+                ));
+                element.paths.push(PathCoverage {
+                    pattern: pattern.clone(),
+                    files: Vec::new(),
+                });
+                continue;
+            }
+        };
+        if files.is_empty() {
+            diagnostics.push(at.diagnostic(
+                Rule::CodePathUnmatched,
+                "paths",
+                j,
+                format!("code path `{pattern}` matches no file"),
+                path_help(pattern, index),
+            ));
+        }
+        element.paths.push(PathCoverage {
+            pattern: pattern.clone(),
+            files,
+        });
+    }
+    for (j, symbol) in code.symbols.iter().enumerate() {
+        let definitions = match index.symbols.resolve(symbol) {
+            Resolution::Found(mut defs) => {
+                defs.sort();
+                defs
+            }
+            Resolution::Missing(near) => {
+                let message = match near.first() {
+                    Some(best) => format!("`{symbol}` not found; did you mean `{best}`?"),
+                    None => format!("`{symbol}` not found"),
+                };
+                let help = if index.symbols.is_empty() {
+                    "no Rust crate was found under the source roots (symbols are resolved in Rust code only; use `paths` for other languages)".to_owned()
+                } else if near.len() > 1 {
+                    format!(
+                        "close names: {}",
+                        near.iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                } else {
+                    "name a module or item as `crate::module::Item`, `crate_name::module::Item` or `Type::method`".to_owned()
+                };
+                diagnostics.push(at.diagnostic(
+                    Rule::CodeSymbolUnresolved,
+                    "symbols",
+                    j,
+                    message,
+                    help,
+                ));
+                Vec::new()
+            }
+            Resolution::Invalid(why) => {
+                diagnostics.push(at.diagnostic(
+                    Rule::CodeSymbolUnresolved,
+                    "symbols",
+                    j,
+                    format!("`{symbol}` cannot be resolved"),
+                    why,
+                ));
+                Vec::new()
+            }
+        };
+        element.symbols.push(SymbolCoverage {
+            symbol: symbol.clone(),
+            definitions,
+        });
+    }
+    element
+}
+
+/// For a glob that matches nothing: the nearest existing file, if any.
+fn path_help(pattern: &str, index: &SourceIndex) -> String {
+    let files: Vec<String> = index
+        .files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect();
+    match crate::suggest::did_you_mean(pattern, files.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `{near}`? Paths are globs relative to the repository root, matched against files under the source roots"),
+        None => "paths are globs relative to the repository root (`src/payments/**`), matched against files under the source roots that .gitignore does not exclude".to_owned(),
+    }
+}
+
+/// What the components cover: their path globs and resolved symbol paths.
+#[derive(Default)]
+struct Coverage {
+    globs: Vec<GlobMatcher>,
+    symbols: Vec<String>,
+}
+
+impl Coverage {
+    fn add(&mut self, code: &CodeRef, element: &ElementCode) {
+        self.globs
+            .extend(code.paths.iter().filter_map(|p| walk::compile_glob(p).ok()));
+        self.symbols.extend(
+            element
+                .symbols
+                .iter()
+                .flat_map(|s| &s.definitions)
+                .map(|d: &Definition| d.path.clone()),
+        );
+    }
+
+    /// Covered when a component's glob matches the file, or a component's
+    /// symbol is the entry point's enclosing item or one of its parents.
+    fn covers(&self, entry: &EntryPoint) -> bool {
+        self.globs
+            .iter()
+            .any(|g| !walk::matching(g, std::slice::from_ref(&entry.file)).is_empty())
+            || entry.symbol.as_deref().is_some_and(|s| {
+                self.symbols.iter().any(|c| {
+                    s == c
+                        || s.strip_prefix(c.as_str())
+                            .is_some_and(|r| r.starts_with("::"))
+                })
+            })
+    }
+}
+
+fn unmodelled(entry: &EntryPoint) -> Diagnostic {
+    let inside = entry
+        .symbol
+        .as_deref()
+        .map(|s| format!(" in `{s}`"))
+        .unwrap_or_default();
+    let help = if entry.marker.as_deref() == Some("") {
+        format!(
+            "the `{}` comment here gives no reason, so it does not count: write `// {}: <why this needs no component>`",
+            crate::code::MARKER,
+            crate::code::MARKER
+        )
+    } else {
+        format!(
+            "add this code to a component's `code.paths` or `code.symbols`, or allow it on purpose: `allow-unmodelled` in [output.tm] of book.toml, or a `// {}: <reason>` comment on or above the line",
+            crate::code::MARKER
+        )
+    };
+    Diagnostic::new(
+        Rule::UnmodelledEntryPoint,
+        &entry.file,
+        Some(entry.span),
+        format!(
+            "{}{inside} is not covered by any component [{}]",
+            entry.what, entry.detector
+        ),
+    )
+    .with_help(help)
+}

@@ -1,0 +1,256 @@
+//! The entry-point detector table: each row says what code takes input from
+//! outside the program and how to recognise it in a syn tree. Adding a
+//! detector is adding a row; the visitor in `parse` only interprets rows.
+
+use serde::Serialize;
+
+/// What sort of outside input an entry point takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// A program entry: `fn main`, `#[tokio::main]`, `#[launch]`.
+    Main,
+    /// An HTTP route handler or filter.
+    HttpRoute,
+    /// A server or socket that accepts connections or datagrams.
+    Listener,
+    /// A consumer of a message queue or pub/sub subject.
+    MessageConsumer,
+    /// Command-line arguments.
+    CommandLine,
+    /// Standard input.
+    Stdin,
+    /// A file read whose path is not a literal (so possibly user-supplied).
+    FileRead,
+    /// An external process started by the program.
+    Process,
+}
+
+/// The syntax a detector looks for.
+#[derive(Debug, Clone, Copy)]
+pub enum Pattern {
+    /// A `fn main` at the top level of a file.
+    MainFn,
+    /// A call whose path, after `use` resolution, ends with one of these
+    /// (`"TcpListener::bind"`; `*` stands for any one segment).
+    Call(&'static [&'static str]),
+    /// A method call with one of these names.
+    Method(&'static [&'static str]),
+    /// A macro invocation whose path ends with one of these.
+    Macro(&'static [&'static str]),
+    /// An attribute on a function whose path ends with one of these.
+    FnAttribute(&'static [&'static str]),
+}
+
+/// What the arguments of a matching call, method call or attribute must look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Args {
+    /// Anything.
+    Any,
+    /// No arguments (`Cli::parse()`).
+    Empty,
+    /// At least one argument (`consumer.subscribe(&topics)`, not `tx.subscribe()`).
+    AtLeastOne,
+    /// The first argument is a string literal starting with `/` (a route).
+    RouteLiteral,
+    /// The first argument is not a string literal (a path that may come from outside).
+    NotLiteral,
+}
+
+/// One row of the table.
+#[derive(Debug)]
+pub struct Detector {
+    /// Stable id, shown in reports and usable in suppression reasons.
+    pub id: &'static str,
+    /// What sort of input it is.
+    pub kind: EntryKind,
+    /// The syntax to look for.
+    pub pattern: Pattern,
+    /// The constraint on its arguments.
+    pub args: Args,
+    /// How a finding is described to a person.
+    pub what: &'static str,
+}
+
+/// Every detector, in priority order (when two match on one line, the first wins).
+pub const DETECTORS: &[Detector] = &[
+    Detector {
+        id: "main",
+        kind: EntryKind::Main,
+        pattern: Pattern::MainFn,
+        args: Args::Any,
+        what: "program entry `fn main`",
+    },
+    Detector {
+        id: "async-main",
+        kind: EntryKind::Main,
+        pattern: Pattern::FnAttribute(&[
+            "tokio::main",
+            "actix_web::main",
+            "actix_rt::main",
+            "async_std::main",
+            "rocket::main",
+            "rocket::launch",
+            "launch",
+        ]),
+        args: Args::Any,
+        what: "async runtime entry",
+    },
+    Detector {
+        id: "route-attribute",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::FnAttribute(&[
+            "get", "post", "put", "delete", "patch", "head", "options", "route", "connect", "trace",
+        ]),
+        args: Args::RouteLiteral,
+        what: "HTTP route handler (actix/rocket attribute)",
+    },
+    Detector {
+        id: "router-route",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::Method(&["route", "at"]),
+        args: Args::RouteLiteral,
+        what: "HTTP route (`Router::route` / `.at`)",
+    },
+    Detector {
+        id: "warp-filter",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::Call(&["warp::path"]),
+        args: Args::Any,
+        what: "HTTP route (warp path filter)",
+    },
+    Detector {
+        id: "warp-path-macro",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::Macro(&["warp::path"]),
+        args: Args::Any,
+        what: "HTTP route (warp `path!` filter)",
+    },
+    Detector {
+        id: "http-server",
+        kind: EntryKind::Listener,
+        pattern: Pattern::Call(&[
+            "axum::serve",
+            "warp::serve",
+            "HttpServer::new",
+            "hyper::Server::bind",
+            "tonic::transport::Server::builder",
+            "tiny_http::Server::http",
+        ]),
+        args: Args::Any,
+        what: "HTTP/RPC server",
+    },
+    Detector {
+        id: "socket-listener",
+        kind: EntryKind::Listener,
+        pattern: Pattern::Call(&[
+            "TcpListener::bind",
+            "UdpSocket::bind",
+            "UnixListener::bind",
+            "UnixDatagram::bind",
+        ]),
+        args: Args::Any,
+        what: "socket listener",
+    },
+    Detector {
+        id: "amqp-consumer",
+        kind: EntryKind::MessageConsumer,
+        pattern: Pattern::Method(&["basic_consume"]),
+        args: Args::Any,
+        what: "message queue consumer",
+    },
+    Detector {
+        id: "subscription",
+        kind: EntryKind::MessageConsumer,
+        pattern: Pattern::Method(&["subscribe", "psubscribe"]),
+        args: Args::AtLeastOne,
+        what: "message subscription (Kafka, NATS, Redis pub/sub)",
+    },
+    Detector {
+        id: "env-args",
+        kind: EntryKind::CommandLine,
+        pattern: Pattern::Call(&["env::args", "env::args_os"]),
+        args: Args::Any,
+        what: "command-line arguments (`std::env::args`)",
+    },
+    Detector {
+        id: "clap-parse",
+        kind: EntryKind::CommandLine,
+        pattern: Pattern::Call(&["*::parse", "*::try_parse"]),
+        args: Args::Empty,
+        what: "command-line arguments (`Parser::parse`)",
+    },
+    Detector {
+        id: "clap-matches",
+        kind: EntryKind::CommandLine,
+        pattern: Pattern::Method(&["get_matches", "try_get_matches"]),
+        args: Args::Any,
+        what: "command-line arguments (clap `get_matches`)",
+    },
+    Detector {
+        id: "stdin",
+        kind: EntryKind::Stdin,
+        pattern: Pattern::Call(&["io::stdin"]),
+        args: Args::Any,
+        what: "standard input",
+    },
+    Detector {
+        id: "file-read",
+        kind: EntryKind::FileRead,
+        pattern: Pattern::Call(&[
+            "File::open",
+            "fs::read",
+            "fs::read_to_string",
+            "fs::read_dir",
+        ]),
+        args: Args::NotLiteral,
+        what: "file read of a computed path",
+    },
+    Detector {
+        id: "process-command",
+        kind: EntryKind::Process,
+        pattern: Pattern::Call(&["process::Command::new"]),
+        args: Args::Any,
+        what: "external process (`std::process::Command`)",
+    },
+];
+
+/// Whether `path` ends with the `::`-separated `suffix` (`*` matches any segment).
+pub fn path_ends_with(path: &[String], suffix: &str) -> bool {
+    let want: Vec<&str> = suffix.split("::").collect();
+    path.len() >= want.len()
+        && path[path.len() - want.len()..]
+            .iter()
+            .zip(&want)
+            .all(|(have, want)| *want == "*" || have == want)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn segs(s: &str) -> Vec<String> {
+        s.split("::").map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn suffixes_match_on_segment_boundaries() {
+        assert!(path_ends_with(
+            &segs("std::net::TcpListener::bind"),
+            "TcpListener::bind"
+        ));
+        assert!(!path_ends_with(
+            &segs("MyTcpListener::bind"),
+            "TcpListener::bind"
+        ));
+        assert!(path_ends_with(&segs("Cli::parse"), "*::parse"));
+        assert!(!path_ends_with(&segs("parse"), "*::parse"));
+    }
+
+    #[test]
+    fn detector_ids_are_unique() {
+        let ids: BTreeSet<_> = DETECTORS.iter().map(|d| d.id).collect();
+        assert_eq!(ids.len(), DETECTORS.len());
+    }
+}

@@ -1,0 +1,225 @@
+//! The source-tree cross-check's index: the files under the source roots (any
+//! language), the Rust crates' module trees and items (parsed with syn, in
+//! parallel), and the entry points the [`detect::DETECTORS`] table finds.
+//!
+//! Symbols and entry points are Rust-only; `code.paths` works for any file.
+
+pub mod detect;
+mod link;
+pub mod parse;
+mod report;
+mod suppress;
+pub mod symbols;
+pub mod tree;
+pub mod walk;
+
+pub use detect::{DETECTORS, Detector, EntryKind};
+pub use link::{source_url, validate_template};
+pub use parse::ItemKind;
+pub use report::{
+    CodeReport, ElementCode, ModelCode, PathCoverage, SuppressedEntry, SymbolCoverage,
+};
+pub use suppress::{Allow, MARKER};
+pub use symbols::{Definition, Resolution, SymbolTable};
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Rule, Span};
+use parse::{ParseFailure, ParsedFile};
+
+/// Files above this size are not parsed (generated code); they still match globs.
+pub const MAX_RUST_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A place where the program takes input from outside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryPoint {
+    /// The Rust file, relative to the project root.
+    pub file: PathBuf,
+    /// Line, column and byte range of the matched code.
+    pub span: Span,
+    /// The id of the detector that found it (`socket-listener`).
+    pub detector: &'static str,
+    /// What sort of input.
+    pub kind: EntryKind,
+    /// A description for people.
+    pub what: &'static str,
+    /// The innermost named item around it (`app::server::run`), when the file
+    /// is part of a crate's module tree.
+    pub symbol: Option<String>,
+    /// The reason of a `tm:allow-unmodelled` comment on or above it; `Some("")`
+    /// when the marker gives no reason (which does not suppress).
+    pub marker: Option<String>,
+}
+
+/// The index of the source tree that code references are checked against.
+#[derive(Debug, Clone, Default)]
+pub struct SourceIndex {
+    /// Every file under the source roots, relative to the root, sorted.
+    pub files: Vec<PathBuf>,
+    /// Modules and items of the Rust crates.
+    pub symbols: SymbolTable,
+    /// Entry points in runtime code (not tests, benches, examples or build
+    /// scripts), sorted by file and line.
+    pub entry_points: Vec<EntryPoint>,
+    /// How many Rust files were parsed, and their total lines and bytes.
+    pub stats: IndexStats,
+}
+
+/// Size of what was indexed, for the bench runner and `--verbose` output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct IndexStats {
+    /// Rust files parsed successfully.
+    pub rust_files: usize,
+    /// Lines in those files.
+    pub lines: usize,
+    /// Bytes in those files.
+    pub bytes: usize,
+}
+
+impl SourceIndex {
+    /// Walks the source roots and indexes them. A Rust file that cannot be
+    /// read or parsed yields a TM504 warning, never a failed run.
+    pub fn build(config: &Config) -> (SourceIndex, Vec<Diagnostic>) {
+        let files = walk::source_files(config);
+        let rust: Vec<&PathBuf> = files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        let results: Vec<(PathBuf, ParseOutcome)> = rust
+            .par_iter()
+            .map(|rel| ((*rel).clone(), read_and_parse(config, rel)))
+            .collect();
+        let mut diagnostics = Vec::new();
+        let mut parsed = BTreeMap::new();
+        let mut stats = IndexStats::default();
+        for (file, result) in results {
+            match result {
+                Ok((p, lines, bytes)) => {
+                    stats.rust_files += 1;
+                    stats.lines += lines;
+                    stats.bytes += bytes;
+                    parsed.insert(file, p);
+                }
+                Err(f) => diagnostics.push(
+                    Diagnostic::new(
+                        Rule::RustParse,
+                        &f.file,
+                        Some(f.span),
+                        format!("cannot parse this Rust file: {}", f.message),
+                    )
+                    .with_help("its items and entry points are left out of the cross-check; fix the syntax, or add the file to .gitignore if it is not Rust source"),
+                ),
+            }
+        }
+        let roots = tree::crate_roots(&config.root, &files);
+        let modules = tree::module_tree(&roots, &parsed);
+        let mut symbols = SymbolTable::default();
+        let mut entry_points = Vec::new();
+        for (file, p) in &parsed {
+            let module = modules.get(file);
+            if let Some(m) = module.filter(|m| m.runtime) {
+                index_items(&mut symbols, file, &m.path, p);
+            }
+            if module.is_some_and(|m| !m.runtime) || is_test_dir(file) {
+                continue;
+            }
+            for e in p.entries.iter().filter(|e| !e.in_test) {
+                entry_points.push(EntryPoint {
+                    file: file.clone(),
+                    span: e.span,
+                    detector: e.detector.id,
+                    kind: e.detector.kind,
+                    what: e.detector.what,
+                    symbol: module.map(|m| {
+                        m.path
+                            .iter()
+                            .chain(&e.enclosing)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("::")
+                    }),
+                    marker: e.marker.clone(),
+                });
+            }
+        }
+        (
+            SourceIndex {
+                files,
+                symbols,
+                entry_points,
+                stats,
+            },
+            diagnostics,
+        )
+    }
+}
+
+type ParseOutcome = Result<(ParsedFile, usize, usize), ParseFailure>;
+
+fn read_and_parse(config: &Config, rel: &PathBuf) -> ParseOutcome {
+    let path = config.root.join(rel);
+    let unreadable = |message: String| ParseFailure {
+        file: rel.clone(),
+        span: Span {
+            line: 1,
+            column: 1,
+            offset: 0,
+            len: 0,
+        },
+        message,
+    };
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_RUST_FILE_BYTES {
+        return Err(unreadable(format!(
+            "it is larger than {MAX_RUST_FILE_BYTES} bytes"
+        )));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8".to_owned()))?;
+    let parsed = parse::parse_file(rel.clone(), &text)?;
+    Ok((parsed, text.lines().count(), text.len()))
+}
+
+/// Files under a `tests`, `benches` or `examples` directory are not the
+/// program's runtime code, even when no manifest says so.
+fn is_test_dir(file: &std::path::Path) -> bool {
+    file.components().any(|c| {
+        matches!(
+            c.as_os_str().to_str(),
+            Some("tests" | "benches" | "examples")
+        )
+    })
+}
+
+fn index_items(
+    symbols: &mut SymbolTable,
+    file: &std::path::Path,
+    module: &[String],
+    p: &ParsedFile,
+) {
+    let prefix = module.join("::");
+    let kind = if module.len() == 1 {
+        ItemKind::Crate
+    } else {
+        ItemKind::Module
+    };
+    symbols.insert(Definition {
+        path: prefix.clone(),
+        file: file.to_path_buf(),
+        line: 1,
+        kind,
+    });
+    for item in &p.items {
+        symbols.insert(Definition {
+            path: format!("{prefix}::{}", item.path.join("::")),
+            file: file.to_path_buf(),
+            line: item.line,
+            kind: item.kind,
+        });
+    }
+}

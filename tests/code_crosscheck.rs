@@ -1,0 +1,379 @@
+//! The source-tree cross-check end to end: fixture repos in temp dirs, the
+//! real `tm check` binary, findings asserted by rule code, file, line and message.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+type Finding = (String, String, u64, String);
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// A model with one component per `(id, code)` entry; `code` is YAML lines
+/// under `code:`, indented by six spaces.
+fn model(components: &[(&str, &str)]) -> String {
+    let mut s =
+        String::from("tm: 1\nid: svc\ntitle: Service\nstatus: in-review\nrisk: low\ncomponents:\n");
+    for (id, code) in components {
+        s.push_str(&format!(
+            "  - id: {id}\n    name: {id}\n    kind: service\n    code:\n{code}"
+        ));
+    }
+    s
+}
+
+/// Runs `tm check --format json` and returns (exit code, [(code, file, line, message)]).
+fn check(root: &Path) -> (i32, Vec<Finding>) {
+    let out = Command::cargo_bin("tm")
+        .unwrap()
+        .args(["check", "--format", "json", "--today", "2026-01-01"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let findings = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap(), findings)
+}
+
+fn codes(findings: &[Finding]) -> Vec<(&str, &str, u64)> {
+    findings
+        .iter()
+        .map(|(c, f, l, _)| (c.as_str(), f.as_str(), *l))
+        .collect()
+}
+
+const SERVICE_LIB: &str = "pub mod payments;\npub mod server;\n";
+const PAYMENTS: &str =
+    "pub struct Card;\nimpl Card {\n    pub fn charge(&self) {}\n}\npub fn refund() {}\n";
+const SERVER: &str = "use axum::Router;\nuse tokio::net::TcpListener;\n\npub async fn serve() {\n    let app = Router::new()\n        .route(\"/charges\", post(charge))\n        .route(\"/health\", get(health));\n    let listener = TcpListener::bind(\"0.0.0.0:8080\").await.unwrap();\n}\n";
+const MAIN: &str = "#[tokio::main]\nasync fn main() {\n    svc::server::serve().await;\n}\n";
+
+fn service(root: &Path, components: &[(&str, &str)]) {
+    write(
+        root,
+        &[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n",
+            ),
+            ("src/lib.rs", SERVICE_LIB),
+            ("src/main.rs", MAIN),
+            ("src/payments.rs", PAYMENTS),
+            ("src/server.rs", SERVER),
+            ("models/svc.yaml", &model(components)),
+        ],
+    );
+}
+
+#[test]
+fn valid_references_and_full_coverage_are_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[(
+            "api",
+            "      paths: [\"src/server.rs\", \"src/main.rs\"]\n      symbols: [\"crate::server::serve\", \"svc::payments\", \"Card::charge\"]\n",
+        )],
+    );
+    let (status, findings) = check(dir.path());
+    assert_eq!(findings, [], "expected no findings");
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn dangling_paths_and_symbols_point_at_their_yaml_line() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[
+            (
+                "api",
+                "      paths:\n        - \"src/server.rs\"\n        - \"src/srv/**\"\n      symbols:\n        - \"crate::payment::refund\"\n        - \"crate::server::serve\"\n",
+            ),
+            ("bad", "      paths: [\"../outside/**\"]\n"),
+        ],
+    );
+    let (status, findings) = check(dir.path());
+    assert_eq!(status, 1);
+    let got = codes(&findings);
+    assert!(
+        got.contains(&("TM501", "models/svc.yaml", 13)),
+        "{findings:#?}"
+    );
+    assert!(
+        got.contains(&("TM502", "models/svc.yaml", 15)),
+        "{findings:#?}"
+    );
+    assert!(
+        got.contains(&("TM505", "models/svc.yaml", 21)),
+        "{findings:#?}"
+    );
+    let symbol = findings.iter().find(|f| f.0 == "TM502").unwrap();
+    assert_eq!(
+        symbol.3,
+        "`crate::payment::refund` not found; did you mean `crate::payments::refund`?"
+    );
+    // src/main.rs is covered by nobody: its `fn main` is unmodelled.
+    assert!(got.contains(&("TM503", "src/main.rs", 2)), "{findings:#?}");
+    assert_eq!(
+        got.iter().filter(|f| f.0 == "TM503").count(),
+        1,
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn renaming_a_module_fails_with_the_new_name() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[(
+            "api",
+            "      paths: [\"src/**\"]\n      symbols: [\"crate::payments::refund\"]\n",
+        )],
+    );
+    assert_eq!(check(dir.path()).0, 0);
+    std::fs::rename(
+        dir.path().join("src/payments.rs"),
+        dir.path().join("src/billing.rs"),
+    )
+    .unwrap();
+    write(
+        dir.path(),
+        &[("src/lib.rs", "pub mod billing;\npub mod server;\n")],
+    );
+    let (status, findings) = check(dir.path());
+    assert_eq!(status, 1);
+    assert_eq!(codes(&findings), [("TM502", "models/svc.yaml", 12)]);
+    assert!(
+        findings[0]
+            .3
+            .contains("did you mean `crate::billing::refund`?"),
+        "{}",
+        findings[0].3
+    );
+}
+
+#[test]
+fn unmodelled_entry_points_are_warnings_at_the_rust_line() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[("pay", "      symbols: [\"crate::payments\"]\n")],
+    );
+    let (status, findings) = check(dir.path());
+    assert_eq!(status, 0, "warnings do not fail the run");
+    assert_eq!(
+        codes(&findings),
+        [
+            ("TM503", "src/main.rs", 2),
+            ("TM503", "src/server.rs", 6),
+            ("TM503", "src/server.rs", 7),
+            ("TM503", "src/server.rs", 8),
+        ]
+    );
+    assert!(
+        findings[3]
+            .3
+            .contains("socket listener in `svc::server::serve`"),
+        "{}",
+        findings[3].3
+    );
+}
+
+#[test]
+fn suppression_is_written_in_book_toml_or_a_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[("pay", "      symbols: [\"crate::payments\"]\n")],
+    );
+    write(
+        dir.path(),
+        &[
+            (
+                "book.toml",
+                "[output.tm]\nallow-unmodelled = [\"crate::server::*\"]\n",
+            ),
+            (
+                "src/main.rs",
+                &format!("// tm:allow-unmodelled: thin wrapper around server::serve\n{MAIN}"),
+            ),
+        ],
+    );
+    assert_eq!(check(dir.path()).1, []);
+    // A marker without a reason is not a decision: still reported.
+    write(
+        dir.path(),
+        &[("src/main.rs", &format!("// tm:allow-unmodelled\n{MAIN}"))],
+    );
+    assert_eq!(codes(&check(dir.path()).1), [("TM503", "src/main.rs", 3)]);
+}
+
+#[test]
+fn rule_severity_is_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    service(dir.path(), &[("pay", "      symbols: [\"crate::nope\"]\n")]);
+    write(
+        dir.path(),
+        &[(
+            "book.toml",
+            "[output.tm.rules]\nunmodelled-entry-point = \"error\"\nTM502 = \"off\"\n",
+        )],
+    );
+    let (status, findings) = check(dir.path());
+    assert_eq!(status, 1);
+    assert!(!findings.is_empty());
+    assert!(findings.iter().all(|f| f.0 == "TM503"), "{findings:#?}");
+}
+
+#[test]
+fn cli_with_workspace_crates_and_path_attribute() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n"),
+            (
+                "crates/core-lib/Cargo.toml",
+                "[package]\nname = \"core-lib\"\n",
+            ),
+            (
+                "crates/core-lib/src/lib.rs",
+                "#[path = \"generated/parser_impl.rs\"]\npub mod parser;\n",
+            ),
+            (
+                "crates/core-lib/src/generated/parser_impl.rs",
+                "pub fn parse_input(s: &str) {}\n",
+            ),
+            ("crates/cli/Cargo.toml", "[package]\nname = \"cli\"\n"),
+            (
+                "crates/cli/src/main.rs",
+                "use clap::Parser;\nfn main() {\n    let args = Args::parse();\n    let text = std::fs::read_to_string(&args.input).unwrap();\n    std::process::Command::new(\"sh\").arg(text);\n}\n",
+            ),
+            (
+                "crates/cli/tests/it.rs",
+                "fn main() { std::env::args(); }\n",
+            ),
+            (
+                "models/svc.yaml",
+                &model(&[(
+                    "parser",
+                    "      symbols: [\"core_lib::parser::parse_input\", \"core-lib::parser\", \"cli::main\"]\n",
+                )]),
+            ),
+        ],
+    );
+    let (status, findings) = check(dir.path());
+    assert_eq!(
+        findings,
+        [],
+        "all covered by `cli::main`; tests/ are not runtime code"
+    );
+    assert_eq!(status, 0);
+    write(
+        dir.path(),
+        &[(
+            "models/svc.yaml",
+            &model(&[(
+                "parser",
+                "      symbols: [\"core_lib::parser::parse_input\"]\n",
+            )]),
+        )],
+    );
+    let (_, findings) = check(dir.path());
+    let lines: Vec<(&str, u64)> = findings.iter().map(|f| (f.1.as_str(), f.2)).collect();
+    assert_eq!(
+        lines,
+        [
+            ("crates/cli/src/main.rs", 2),
+            ("crates/cli/src/main.rs", 3),
+            ("crates/cli/src/main.rs", 4),
+            ("crates/cli/src/main.rs", 5)
+        ]
+    );
+}
+
+#[test]
+fn a_file_syn_cannot_parse_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[(
+            "api",
+            "      paths: [\"src/**\"]\n      symbols: [\"crate::payments::refund\"]\n",
+        )],
+    );
+    write(
+        dir.path(),
+        &[("src/broken.rs", "fn ok() {}\nfn broken( {\n")],
+    );
+    let (status, findings) = check(dir.path());
+    assert_eq!(status, 0);
+    assert_eq!(codes(&findings), [("TM504", "src/broken.rs", 2)]);
+}
+
+#[test]
+fn paths_work_in_a_non_rust_tree_and_honour_gitignore() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (".gitignore", "dist/\n"),
+            ("web/app.ts", "export const x = 1;\n"),
+            ("dist/bundle.js", "x\n"),
+            (
+                "models/svc.yaml",
+                &model(&[(
+                    "web",
+                    "      paths: [\"web/**/*.ts\", \"dist/*.js\"]\n      symbols: [\"crate::x\"]\n",
+                )]),
+            ),
+        ],
+    );
+    let (_, findings) = check(dir.path());
+    assert_eq!(
+        codes(&findings),
+        [
+            ("TM501", "models/svc.yaml", 11),
+            ("TM502", "models/svc.yaml", 12)
+        ]
+    );
+}
+
+#[test]
+fn mitigations_carry_code_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    service(dir.path(), &[("api", "      paths: [\"src/**\"]\n")]);
+    let mut yaml = model(&[("api", "      paths: [\"src/**\"]\n")]);
+    yaml.push_str("mitigations:\n  - id: M-1\n    control: Idempotency\n    status: proposed\n    code:\n      symbols: [\"Card::chrage\"]\n");
+    write(dir.path(), &[("models/svc.yaml", &yaml)]);
+    let (status, findings) = check(dir.path());
+    assert_eq!(status, 1);
+    assert_eq!(codes(&findings), [("TM502", "models/svc.yaml", 17)]);
+    assert!(
+        findings[0].3.contains("did you mean `Card::charge`?"),
+        "{}",
+        findings[0].3
+    );
+}
