@@ -1,7 +1,7 @@
 //! tm: threat models as code.
 //!
 //! The pipeline, one module per stage: [`config`] (book.toml) → [`load`]
-//! (YAML → typed [`model`] with positions) → [`check`] (rules → [`diagnostic`]s).
+//! (YAML → typed [`model`] with positions) → [`check`] (rules → [`diagnostic`]s) → [`render`] (the static site).
 
 pub mod check;
 pub mod cli;
@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod suggest;
 
 pub use config::Config;
