@@ -10,7 +10,9 @@ use super::diagram;
 use super::markdown::to_html;
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadedModel;
-use crate::model::{Model, NotApplicable, Severity, StrideCategory, Threat, ThreatStatus};
+use crate::model::{
+    Model, NotApplicable, RiskLevel, Severity, StrideCategory, Threat, ThreatStatus,
+};
 
 /// Everything a model page shows.
 #[derive(Debug, Serialize)]
@@ -537,14 +539,17 @@ fn elements(m: &Model) -> Vec<ElementRow> {
     components.chain(flows).chain(boundaries).collect()
 }
 
+/// Only high- and critical-risk models must cover every STRIDE category, so
+/// only there is a missing cell a gap.
 fn coverage(m: &Model, names: &ElementNames<'_>) -> Vec<CoverageRow> {
+    let deep = m.risk >= RiskLevel::High;
     let mut rows: Vec<CoverageRow> = m
         .components
         .iter()
-        .map(|c| coverage_row(m, names, c.id.as_str(), true, &c.not_applicable))
+        .map(|c| coverage_row(m, names, c.id.as_str(), deep, &c.not_applicable))
         .collect();
     for f in &m.flows {
-        let required = diagram::crosses_boundary(m, f);
+        let required = deep && diagram::crosses_boundary(m, f);
         rows.push(coverage_row(
             m,
             names,

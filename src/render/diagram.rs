@@ -15,6 +15,8 @@ const COL_GAP: f64 = 72.0;
 const ROW_GAP: f64 = 30.0;
 const BAND_GAP: f64 = 44.0;
 const MAX_COLS: usize = 5;
+/// Wide enough for the legend.
+const MIN_WIDTH: f64 = 420.0;
 const BAND_PAD: f64 = 18.0;
 const BAND_LABEL: f64 = 22.0;
 const MARGIN: f64 = 12.0;
@@ -248,7 +250,7 @@ fn draw(
     bands: &[Band<'_>],
 ) -> String {
     let right = nodes.iter().map(|n| n.x + NODE_W).fold(0.0, f64::max);
-    let width = right + BAND_PAD + MARGIN;
+    let width = (right + BAND_PAD + MARGIN).max(MIN_WIDTH);
     let height = bands.last().map_or(0.0, |b| b.top + b.height) + MARGIN + 40.0;
     let mut s = String::with_capacity(4096);
     let _ = write!(
