@@ -9,8 +9,28 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Options, Parser, Tag, html};
 
 /// The one sanitizer, built once: ammonia's safe defaults (no script/style,
-/// no `on*` attributes, http/https/mailto URLs only, `rel="noopener noreferrer"`).
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(ammonia::Builder::default);
+/// no `on*` attributes, http/https/mailto URLs only, `rel="noopener noreferrer"`),
+/// and no absolute image sources, because the site makes no network request.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.attribute_filter(|_element, attribute, value| {
+        if attribute == "src" && is_remote(value) {
+            None
+        } else {
+            Some(value.into())
+        }
+    });
+    b
+});
+
+/// Whether a URL leaves the site (has a scheme or is protocol-relative).
+fn is_remote(url: &str) -> bool {
+    let url = url.trim_start();
+    url.starts_with("//")
+        || url
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/'))
+}
 
 /// Renders Markdown to HTML that is safe to insert into a page unescaped.
 pub fn to_html(markdown: &str) -> String {
@@ -64,6 +84,13 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onload"), "{html}");
         assert!(!html.contains("<!--"), "{html}");
+    }
+
+    #[test]
+    fn drops_remote_image_sources() {
+        let html = to_html("![t](https://tracker.example/p.png) ![l](img/local.png)");
+        assert!(!html.contains("tracker"), "{html}");
+        assert!(html.contains("src=\"img/local.png\""), "{html}");
     }
 
     #[test]
