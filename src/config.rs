@@ -57,6 +57,9 @@ pub struct TmConfig {
     pub models: PathBuf,
     /// Where `tm build` writes the site, relative to the root.
     pub output_dir: PathBuf,
+    /// A theme directory (relative to the root) whose `templates/*.html` and
+    /// `assets/*` override the built-in theme file by file.
+    pub theme: Option<PathBuf>,
     /// Source roots for the code cross-check, relative to the root.
     pub source_roots: Vec<PathBuf>,
     /// Review kinds an `approved` model must have.
@@ -84,6 +87,7 @@ impl Default for TmConfig {
         TmConfig {
             models: PathBuf::from("models"),
             output_dir: PathBuf::from("book"),
+            theme: None,
             source_roots: vec![PathBuf::from(".")],
             required_reviews: vec![ReviewKind::Security],
             approval_max_open_severity: ThreatSeverity::High,
@@ -179,6 +183,7 @@ impl Config {
         for (key, p) in paths
             .into_iter()
             .chain(self.tm.source_roots.iter().map(|p| ("source-roots", p)))
+            .chain(self.tm.theme.iter().map(|p| ("theme", p)))
         {
             if !stays_inside(p) {
                 return Err(format!(

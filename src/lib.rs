@@ -1,7 +1,8 @@
 //! tm: threat models as code.
 //!
 //! The pipeline, one module per stage: [`config`] (book.toml) → [`load`]
-//! (YAML → typed [`model`] with positions), [`code`] (source index) → [`check`] (rules → [`diagnostic`]s).
+//! (YAML → typed [`model`] with positions), [`code`] (source index) → [`check`]
+//! (rules → [`diagnostic`]s) → [`render`] (the static site).
 
 pub mod check;
 pub mod cli;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod suggest;
 
 pub use config::Config;

@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand, each a thin layer over the library.
 
+mod build;
 mod check;
 mod init;
 mod schema;
@@ -63,6 +64,9 @@ pub enum Command {
     /// Validate every model and cross-check it; print the findings.
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
+    /// Check, then render the static site into the output dir (default `book/`).
+    #[command(after_help = EXIT_CODES)]
+    Build(build::BuildArgs),
     /// Scaffold book.toml and a commented example model (never overwrites).
     Init(init::InitArgs),
     /// Print the JSON Schema of the model format, for editor completion.
@@ -106,6 +110,7 @@ pub enum CliError {
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Schema(args) => schema::run(&args),
     }

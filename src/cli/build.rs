@@ -1,0 +1,69 @@
+//! `tm build`: check, then render the site and swap it into the output dir.
+
+use std::path::PathBuf;
+
+use super::{CliError, Outcome, ProjectArgs};
+use crate::check::{self, CheckOptions};
+use crate::diagnostic::{Format, SourceText, render};
+use crate::load::Project;
+use crate::render::{self as site, Theme};
+
+/// Arguments of `tm build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Write the site here instead of book.toml's `output-dir` (relative to the current directory).
+    #[arg(long, value_name = "DIR")]
+    dest: Option<PathBuf>,
+    /// Replace the output dir even if it holds files tm did not write.
+    #[arg(long)]
+    force: bool,
+    /// Treat draft models and drafted threats as errors.
+    #[arg(long)]
+    deny_drafts: bool,
+}
+
+/// Runs the build. On check errors it prints them and leaves the old site alone.
+pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
+    let config = args.project.config()?;
+    let (project, load_findings) = Project::load(config)?;
+    let opts = CheckOptions {
+        today: args.project.today(),
+        deny_drafts: args.deny_drafts,
+    };
+    let findings = check::run(&project, load_findings, &opts);
+    let sources = SourceText {
+        loaded: &project.sources,
+        root: &project.config.root,
+    };
+    let report = render(&findings, Format::Human, &sources, false);
+    if findings.has_errors() {
+        print!("{report}");
+        eprintln!(
+            "error: the models have errors; the site was not built (the previous one is untouched)"
+        );
+        return Ok(Outcome::Failed);
+    }
+    eprint!("{report}");
+    let theme = match &project.config.tm.theme {
+        Some(dir) => Theme::with_overrides(&project.config.root.join(dir))
+            .map_err(|e| CliError::Other(e.to_string()))?,
+        None => Theme::default_theme(),
+    };
+    let built = site::render(&project, &findings, &theme, &[])
+        .map_err(|e| CliError::Other(format!("{e:#}")))?;
+    let dest = args
+        .dest
+        .clone()
+        .unwrap_or_else(|| project.config.output_dir());
+    site::write_site(&built, &dest, &project.config.root, args.force)
+        .map_err(|e| CliError::Other(e.to_string()))?;
+    eprintln!(
+        "built {} models ({} files) into {}",
+        project.models.len(),
+        built.pages.len(),
+        dest.display()
+    );
+    Ok(Outcome::Clean)
+}

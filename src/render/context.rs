@@ -1,0 +1,644 @@
+//! The template context of one model page: the model turned into rows and cells
+//! the templates only have to print. Every list is in model order or sorted, so
+//! the page is the same bytes for the same input.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::diagram;
+use super::markdown::to_html;
+use crate::diagnostic::Diagnostic;
+use crate::load::LoadedModel;
+use crate::model::{
+    Model, NotApplicable, RiskLevel, Severity, StrideCategory, Threat, ThreatStatus,
+};
+
+/// Everything a model page shows.
+#[derive(Debug, Serialize)]
+pub struct ModelPage {
+    /// The headline facts, shared with the index.
+    pub summary: ModelSummary,
+    /// Owners of the model.
+    pub owners: Vec<String>,
+    /// The file the model was read from, relative to the project root.
+    pub file: String,
+    /// Revision of the model.
+    pub version: Option<u32>,
+    /// The summary, as sanitized HTML.
+    pub summary_html: String,
+    /// Data assets.
+    pub data: Vec<DataRow>,
+    /// The data-flow diagram, as inline SVG (all model text escaped).
+    pub diagram_svg: String,
+    /// Components, flows and boundaries, for the element list.
+    pub elements: Vec<ElementRow>,
+    /// The STRIDE table: one row per threat.
+    pub threats: Vec<ThreatRow>,
+    /// The coverage matrix: one row per component and flow.
+    pub coverage: Vec<CoverageRow>,
+    /// Mitigations with status, cost and residual risk.
+    pub mitigations: Vec<MitigationRow>,
+    /// Reviews and sign-offs.
+    pub reviews: Vec<ReviewRow>,
+    /// Accepted risks with their expiry.
+    pub accepted: Vec<AcceptedRow>,
+    /// Check findings about this model.
+    pub findings: Vec<FindingRow>,
+}
+
+/// The facts about a model the index and the model page header share.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelSummary {
+    /// Model id.
+    pub id: String,
+    /// Model title.
+    pub title: String,
+    /// Link from the site root.
+    pub href: String,
+    /// Life-cycle status.
+    pub status: &'static str,
+    /// Required analysis depth.
+    pub risk: &'static str,
+    /// Whether the model is a draft or holds threats nobody reviewed yet.
+    pub draft: bool,
+    /// How many threats are still marked as drafted.
+    pub drafted_threats: usize,
+    /// Threat counts by status.
+    pub counts: StatusCounts,
+    /// Open threats of high or critical severity.
+    pub open_high: usize,
+    /// Date of the latest review, if any.
+    pub last_review: Option<String>,
+    /// How many check findings concern the model.
+    pub findings: usize,
+}
+
+/// Threat counts by status.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct StatusCounts {
+    /// All threats.
+    pub total: usize,
+    /// Status `open`.
+    pub open: usize,
+    /// Status `mitigated`.
+    pub mitigated: usize,
+    /// Status `accepted`.
+    pub accepted: usize,
+    /// Status `transferred`.
+    pub transferred: usize,
+    /// Status `not-applicable`.
+    pub not_applicable: usize,
+}
+
+/// A data asset.
+#[derive(Debug, Serialize)]
+pub struct DataRow {
+    /// Asset id.
+    pub id: String,
+    /// Asset name.
+    pub name: String,
+    /// Classification.
+    pub classification: &'static str,
+    /// Description as HTML.
+    pub description_html: String,
+    /// Names of the components that hold it.
+    pub held_by: Vec<String>,
+}
+
+/// A component, flow or boundary in the element list.
+#[derive(Debug, Serialize)]
+pub struct ElementRow {
+    /// Page anchor.
+    pub anchor: String,
+    /// `component`, `flow` or `boundary`.
+    pub element: &'static str,
+    /// Element id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Kind, zone or endpoints, in words.
+    pub detail: String,
+    /// Description as HTML.
+    pub description_html: String,
+}
+
+/// A link to something on a page, with its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// The label.
+    pub label: String,
+    /// The target: an anchor on the same page.
+    pub href: String,
+    /// Extra information, e.g. a mitigation's status.
+    pub note: &'static str,
+}
+
+/// One row of the STRIDE table.
+#[derive(Debug, Serialize)]
+pub struct ThreatRow {
+    /// Threat id, also the anchor.
+    pub id: String,
+    /// What it targets.
+    pub target: Link,
+    /// STRIDE letters, e.g. `S T`.
+    pub letters: String,
+    /// STRIDE category names, space separated, for the filter.
+    pub categories: String,
+    /// One-line title.
+    pub title: String,
+    /// Description as HTML.
+    pub description_html: String,
+    /// The control in place today.
+    pub current: String,
+    /// Proposed or applied mitigations.
+    pub mitigations: Vec<Link>,
+    /// Likelihood.
+    pub likelihood: &'static str,
+    /// Impact.
+    pub impact: &'static str,
+    /// Severity.
+    pub severity: &'static str,
+    /// Severity as a number, for sorting.
+    pub severity_rank: usize,
+    /// Status.
+    pub status: &'static str,
+    /// Whether nobody reviewed it yet.
+    pub drafted: bool,
+    /// Why not applicable / to whom transferred, as HTML.
+    pub reason_html: String,
+}
+
+/// One row of the coverage matrix.
+#[derive(Debug, Serialize)]
+pub struct CoverageRow {
+    /// Link to the element.
+    pub element: Link,
+    /// Whether full coverage is required here (component, or flow crossing a boundary).
+    pub required: bool,
+    /// One cell per STRIDE category, in S T R I D E order.
+    pub cells: Vec<CoverageCell>,
+}
+
+/// One cell of the coverage matrix.
+#[derive(Debug, Serialize)]
+pub struct CoverageCell {
+    /// The category letter.
+    pub letter: char,
+    /// `threats`, `not-applicable`, `gap` or `optional`.
+    pub state: &'static str,
+    /// Number of threats.
+    pub count: usize,
+    /// The first threat's anchor, or the not-applicable reason.
+    pub detail: String,
+}
+
+/// A mitigation.
+#[derive(Debug, Serialize)]
+pub struct MitigationRow {
+    /// Anchor on the page.
+    pub anchor: String,
+    /// Mitigation id.
+    pub id: String,
+    /// The control.
+    pub control: String,
+    /// Description as HTML.
+    pub description_html: String,
+    /// Where it sits.
+    pub location: Option<Link>,
+    /// Status.
+    pub status: &'static str,
+    /// Effort, latency and ops cost, in words.
+    pub cost: String,
+    /// Residual risk.
+    pub residual: &'static str,
+    /// Tracking reference.
+    pub tracking: String,
+    /// Security sign-off, "who on date".
+    pub signoff: String,
+    /// Threats it addresses.
+    pub threats: Vec<Link>,
+}
+
+/// A review.
+#[derive(Debug, Serialize)]
+pub struct ReviewRow {
+    /// Review kind.
+    pub kind: &'static str,
+    /// Reviewer.
+    pub by: String,
+    /// Date.
+    pub at: String,
+    /// Reviewed revision.
+    pub commit: String,
+    /// Outcome.
+    pub outcome: &'static str,
+    /// Notes as HTML.
+    pub notes_html: String,
+}
+
+/// An accepted risk.
+#[derive(Debug, Serialize)]
+pub struct AcceptedRow {
+    /// The threat.
+    pub threat: Link,
+    /// Severity of the threat.
+    pub severity: &'static str,
+    /// Who accepted it.
+    pub by: String,
+    /// When.
+    pub at: String,
+    /// When it lapses.
+    pub expires: String,
+    /// Why, as HTML.
+    pub rationale_html: String,
+}
+
+/// A check finding shown on the page it concerns.
+#[derive(Debug, Serialize)]
+pub struct FindingRow {
+    /// `error` or `warning`.
+    pub severity: String,
+    /// Rule code and name.
+    pub rule: String,
+    /// What is wrong.
+    pub message: String,
+    /// `file:line:column`.
+    pub location: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl FindingRow {
+    /// The row for one diagnostic.
+    pub fn new(d: &Diagnostic) -> FindingRow {
+        let file = d.file.display();
+        FindingRow {
+            severity: d.severity.to_string(),
+            rule: format!("{} {}", d.rule.code(), d.rule.name()),
+            message: d.message.clone(),
+            location: match d.span {
+                Some(s) => format!("{file}:{}:{}", s.line, s.column),
+                None => file.to_string(),
+            },
+            help: d.help.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The page path of a model, relative to the site root.
+pub fn model_href(id: &str) -> String {
+    format!("models/{id}.html")
+}
+
+/// Anchor of a component, flow or boundary (prefixed: threats own the bare ids).
+pub fn element_anchor(id: &str) -> String {
+    format!("el-{id}")
+}
+
+/// Anchor of a mitigation.
+pub fn mitigation_anchor(id: &str) -> String {
+    format!("mit-{id}")
+}
+
+fn md(text: Option<&str>) -> String {
+    text.map(to_html).unwrap_or_default()
+}
+
+/// Counts, draft state and latest review of a model.
+pub fn summarize(loaded: &LoadedModel, findings: usize) -> ModelSummary {
+    let m = &loaded.model;
+    let mut counts = StatusCounts::default();
+    for t in &m.threats {
+        counts.total += 1;
+        match t.status {
+            ThreatStatus::Open => counts.open += 1,
+            ThreatStatus::Mitigated => counts.mitigated += 1,
+            ThreatStatus::Accepted => counts.accepted += 1,
+            ThreatStatus::Transferred => counts.transferred += 1,
+            ThreatStatus::NotApplicable => counts.not_applicable += 1,
+        }
+    }
+    let drafted_threats = m.threats.iter().filter(|t| t.drafted).count();
+    ModelSummary {
+        id: m.id.to_string(),
+        title: m.title.clone(),
+        href: model_href(m.id.as_str()),
+        status: m.status.as_str(),
+        risk: m.risk.as_str(),
+        draft: m.status == crate::model::ModelStatus::Draft || drafted_threats > 0,
+        drafted_threats,
+        counts,
+        open_high: m
+            .threats
+            .iter()
+            .filter(|t| t.status == ThreatStatus::Open && t.severity >= Severity::High)
+            .count(),
+        last_review: m.last_review(None).map(|r| r.at.to_string()),
+        findings,
+    }
+}
+
+/// Builds the context of one model page.
+pub fn model_page(loaded: &LoadedModel, findings: &[&Diagnostic]) -> ModelPage {
+    let m = &loaded.model;
+    let names = ElementNames::new(m);
+    ModelPage {
+        summary: summarize(loaded, findings.len()),
+        owners: m.owners.clone(),
+        file: loaded.file.display().to_string(),
+        version: m.version,
+        summary_html: md(m.summary.as_deref()),
+        data: m
+            .data
+            .iter()
+            .map(|d| DataRow {
+                id: d.id.to_string(),
+                name: d.name.clone(),
+                classification: d.classification.as_str(),
+                description_html: md(d.description.as_deref()),
+                held_by: m
+                    .components
+                    .iter()
+                    .filter(|c| c.data.contains(&d.id))
+                    .map(|c| c.name.clone())
+                    .collect(),
+            })
+            .collect(),
+        diagram_svg: diagram::render(m),
+        elements: elements(m),
+        threats: m.threats.iter().map(|t| threat_row(t, &names, m)).collect(),
+        coverage: coverage(m, &names),
+        mitigations: mitigations(m, &names),
+        reviews: m
+            .reviews
+            .iter()
+            .map(|r| ReviewRow {
+                kind: r.kind.as_str(),
+                by: r.by.clone(),
+                at: r.at.to_string(),
+                commit: r.commit.clone().unwrap_or_default(),
+                outcome: r.outcome.as_str(),
+                notes_html: md(r.notes.as_deref()),
+            })
+            .collect(),
+        accepted: m
+            .threats
+            .iter()
+            .filter(|t| t.status == ThreatStatus::Accepted)
+            .map(|t| {
+                let a = t.acceptance.as_ref();
+                AcceptedRow {
+                    threat: threat_link(t),
+                    severity: t.severity.as_str(),
+                    by: a.map(|a| a.by.clone()).unwrap_or_default(),
+                    at: a.map(|a| a.at.to_string()).unwrap_or_default(),
+                    expires: a
+                        .and_then(|a| a.expires)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                    rationale_html: md(a.map(|a| a.rationale.as_str())),
+                }
+            })
+            .collect(),
+        findings: findings.iter().map(|d| FindingRow::new(d)).collect(),
+    }
+}
+
+/// Display names of the elements of a model, by id.
+struct ElementNames<'a>(BTreeMap<&'a str, &'a str>);
+
+impl<'a> ElementNames<'a> {
+    fn new(m: &'a Model) -> ElementNames<'a> {
+        let mut map = BTreeMap::new();
+        for c in &m.components {
+            map.insert(c.id.as_str(), c.name.as_str());
+        }
+        for f in &m.flows {
+            map.insert(f.id.as_str(), f.name.as_deref().unwrap_or(f.id.as_str()));
+        }
+        for b in &m.boundaries {
+            map.insert(b.id.as_str(), b.name.as_deref().unwrap_or(b.id.as_str()));
+        }
+        ElementNames(map)
+    }
+
+    fn link(&self, id: &str) -> Link {
+        Link {
+            label: self.0.get(id).copied().unwrap_or(id).to_owned(),
+            href: format!("#{}", element_anchor(id)),
+            note: "",
+        }
+    }
+}
+
+fn threat_link(t: &Threat) -> Link {
+    Link {
+        label: format!("{} {}", t.id, t.title),
+        href: format!("#{}", t.id),
+        note: t.status.as_str(),
+    }
+}
+
+fn threat_row(t: &Threat, names: &ElementNames<'_>, m: &Model) -> ThreatRow {
+    let cats = &t.stride.0;
+    ThreatRow {
+        id: t.id.to_string(),
+        target: names.link(t.target.as_str()),
+        letters: cats
+            .iter()
+            .map(|c| c.letter().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        categories: cats
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        title: t.title.clone(),
+        description_html: md(t.description.as_deref()),
+        current: t.current.clone().unwrap_or_default(),
+        mitigations: t
+            .mitigations
+            .iter()
+            .map(|id| {
+                let found = m.mitigations.iter().find(|x| &x.id == id);
+                Link {
+                    label: id.to_string(),
+                    href: format!("#{}", mitigation_anchor(id.as_str())),
+                    note: found.map_or("unknown", |x| x.status.as_str()),
+                }
+            })
+            .collect(),
+        likelihood: t.likelihood.as_str(),
+        impact: t.impact.as_str(),
+        severity: t.severity.as_str(),
+        severity_rank: Severity::ALL
+            .iter()
+            .position(|s| *s == t.severity)
+            .unwrap_or(0),
+        status: t.status.as_str(),
+        drafted: t.drafted,
+        reason_html: md(t.reason.as_deref()),
+    }
+}
+
+fn elements(m: &Model) -> Vec<ElementRow> {
+    let components = m.components.iter().map(|c| ElementRow {
+        anchor: element_anchor(c.id.as_str()),
+        element: "component",
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        detail: match &c.zone {
+            Some(z) => format!("{} in zone {z}", c.kind.as_str()),
+            None => c.kind.as_str().to_owned(),
+        },
+        description_html: md(c.description.as_deref()),
+    });
+    let flows = m.flows.iter().map(|f| ElementRow {
+        anchor: element_anchor(f.id.as_str()),
+        element: "flow",
+        id: f.id.to_string(),
+        name: f.name.clone().unwrap_or_else(|| f.id.to_string()),
+        detail: format!(
+            "{} → {}{}{}{}",
+            f.from,
+            f.to,
+            f.protocol
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default(),
+            match f.authenticated {
+                Some(true) => ", authenticated",
+                Some(false) => ", unauthenticated",
+                None => "",
+            },
+            match f.encrypted {
+                Some(true) => ", encrypted",
+                Some(false) => ", unencrypted",
+                None => "",
+            },
+        ),
+        description_html: md(f.description.as_deref()),
+    });
+    let boundaries = m.boundaries.iter().map(|b| ElementRow {
+        anchor: element_anchor(b.id.as_str()),
+        element: "boundary",
+        id: b.id.to_string(),
+        name: b.name.clone().unwrap_or_else(|| b.id.to_string()),
+        detail: format!(
+            "between {}",
+            b.between
+                .iter()
+                .map(|z| z.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        description_html: md(b.description.as_deref()),
+    });
+    components.chain(flows).chain(boundaries).collect()
+}
+
+/// Only high- and critical-risk models must cover every STRIDE category, so
+/// only there is a missing cell a gap.
+fn coverage(m: &Model, names: &ElementNames<'_>) -> Vec<CoverageRow> {
+    let deep = m.risk >= RiskLevel::High;
+    let mut rows: Vec<CoverageRow> = m
+        .components
+        .iter()
+        .map(|c| coverage_row(m, names, c.id.as_str(), deep, &c.not_applicable))
+        .collect();
+    for f in &m.flows {
+        let required = deep && diagram::crosses_boundary(m, f);
+        rows.push(coverage_row(
+            m,
+            names,
+            f.id.as_str(),
+            required,
+            &f.not_applicable,
+        ));
+    }
+    rows
+}
+
+fn coverage_row(
+    m: &Model,
+    names: &ElementNames<'_>,
+    id: &str,
+    required: bool,
+    not_applicable: &[NotApplicable],
+) -> CoverageRow {
+    let cells = StrideCategory::ALL
+        .iter()
+        .map(|&cat| {
+            let threats: Vec<&Threat> = m
+                .threats
+                .iter()
+                .filter(|t| t.target.as_str() == id && t.stride.0.contains(&cat))
+                .collect();
+            let na = not_applicable.iter().find(|n| n.stride.0.contains(&cat));
+            let (state, detail) = match (threats.first(), na) {
+                (Some(t), _) => ("threats", t.id.to_string()),
+                (None, Some(n)) => ("not-applicable", n.reason.clone()),
+                (None, None) if required => ("gap", String::new()),
+                (None, None) => ("optional", String::new()),
+            };
+            CoverageCell {
+                letter: cat.letter(),
+                state,
+                count: threats.len(),
+                detail,
+            }
+        })
+        .collect();
+    CoverageRow {
+        element: names.link(id),
+        required,
+        cells,
+    }
+}
+
+fn mitigations(m: &Model, names: &ElementNames<'_>) -> Vec<MitigationRow> {
+    m.mitigations
+        .iter()
+        .map(|x| {
+            let cost = x
+                .cost
+                .as_ref()
+                .map(|c| {
+                    [
+                        c.effort.map(|e| format!("effort {e}")),
+                        c.latency.as_ref().map(|l| format!("latency {l}")),
+                        c.ops.map(|o| format!("ops {o}")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                })
+                .unwrap_or_default();
+            MitigationRow {
+                anchor: mitigation_anchor(x.id.as_str()),
+                id: x.id.to_string(),
+                control: x.control.clone(),
+                description_html: md(x.description.as_deref()),
+                location: x.location.as_ref().map(|l| names.link(l.as_str())),
+                status: x.status.as_str(),
+                cost,
+                residual: x.residual.map_or("", |r| r.as_str()),
+                tracking: x.tracking.clone().unwrap_or_default(),
+                signoff: x
+                    .signoff
+                    .as_ref()
+                    .map(|s| format!("{} on {}", s.by, s.at))
+                    .unwrap_or_default(),
+                threats: m
+                    .threats
+                    .iter()
+                    .filter(|t| t.mitigations.contains(&x.id))
+                    .map(threat_link)
+                    .collect(),
+            }
+        })
+        .collect()
+}
