@@ -4,6 +4,7 @@
 //! (YAML → typed [`model`] with positions), [`code`] (source index) → [`check`]
 //! (rules → [`diagnostic`]s) → [`render`] (the static site).
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod code;
@@ -14,6 +15,7 @@ pub mod model;
 pub mod render;
 pub mod suggest;
 
+pub use analysis::Analysis;
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Findings, Rule, Severity};
 pub use load::{LoadedModel, Project};

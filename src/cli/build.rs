@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use super::{CliError, Outcome, ProjectArgs};
-use crate::check::{self, CheckOptions};
+use crate::analysis::Analysis;
+use crate::check::CheckOptions;
 use crate::diagnostic::{Format, SourceText, render};
-use crate::load::Project;
 use crate::render::{self as site, Theme};
 
 /// Arguments of `tm build`.
@@ -26,13 +26,11 @@ pub struct BuildArgs {
 
 /// Runs the build. On check errors it prints them and leaves the old site alone.
 pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
-    let config = args.project.config()?;
-    let (project, load_findings) = Project::load(config)?;
     let opts = CheckOptions {
         today: args.project.today(),
         deny_drafts: args.deny_drafts,
     };
-    let findings = check::run(&project, load_findings, &opts);
+    let Analysis { project, findings, .. } = Analysis::run(args.project.config()?, &opts)?;
     let sources = SourceText {
         loaded: &project.sources,
         root: &project.config.root,

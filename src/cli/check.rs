@@ -3,10 +3,9 @@
 use std::io::IsTerminal;
 
 use super::{CliError, Outcome, ProjectArgs};
-use crate::check::{self, CheckOptions};
-use crate::code::SourceIndex;
+use crate::analysis::Analysis;
+use crate::check::CheckOptions;
 use crate::diagnostic::{Format, Rule, SourceText, render};
-use crate::load::Project;
 
 /// Arguments of `tm check`.
 #[derive(Debug, clap::Args)]
@@ -38,17 +37,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         }
         return Ok(Outcome::Clean);
     }
-    let config = args.project.config()?;
-    let (project, mut load_findings) = Project::load(config)?;
-    let (index, index_findings) = SourceIndex::build(&project.config);
-    let (code_findings, _report) = check::code_refs::check(&project, &index);
-    load_findings.extend(index_findings);
-    load_findings.extend(code_findings);
     let opts = CheckOptions {
         today: args.project.today(),
         deny_drafts: args.deny_drafts,
     };
-    let findings = check::run(&project, load_findings, &opts);
+    let Analysis { project, findings, .. } = Analysis::run(args.project.config()?, &opts)?;
     let sources = SourceText {
         loaded: &project.sources,
         root: &project.config.root,
