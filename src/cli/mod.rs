@@ -1,7 +1,10 @@
 //! The command line: one file per subcommand, each a thin layer over the library.
 
 mod check;
+mod diff;
+mod history;
 mod init;
+mod queue;
 mod schema;
 
 use std::path::PathBuf;
@@ -63,6 +66,13 @@ pub enum Command {
     /// Validate every model and cross-check it; print the findings.
     #[command(after_help = EXIT_CODES)]
     Check(check::CheckArgs),
+    /// Semantic diff of the models between two git revisions (PR comment, JSON, CI policy).
+    #[command(after_help = EXIT_CODES)]
+    Diff(diff::DiffArgs),
+    /// Every commit that touched a model, with its semantic changes.
+    History(history::HistoryArgs),
+    /// The review queue: code changed since review, expiring acceptances, open threats.
+    Queue(queue::QueueArgs),
     /// Scaffold book.toml and a commented example model (never overwrites).
     Init(init::InitArgs),
     /// Print the JSON Schema of the model format, for editor completion.
@@ -106,7 +116,10 @@ pub enum CliError {
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::History(args) => history::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
     }
 }

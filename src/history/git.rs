@@ -143,6 +143,11 @@ impl Repo {
         self.shallow_commits.iter().any(|c| c == commit)
     }
 
+    /// The oldest fetched commit of a shallow clone (the first boundary commit).
+    pub fn shallow_boundary(&self) -> Option<&str> {
+        self.shallow_commits.first().map(String::as_str)
+    }
+
     /// The project root relative to the top of the work tree (`""` or `sub/dir/`).
     pub fn prefix(&self) -> &str {
         &self.prefix

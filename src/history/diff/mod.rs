@@ -219,27 +219,35 @@ fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// A model diff with labels for the threats and mitigations its changes name,
-/// taken from the new version, else the old one.
+/// A model diff with labels for the threats and mitigations its changes name.
 pub fn model_diff(m: &LoadedModel, old: Option<&Model>, changes: Vec<Change>) -> ModelDiff {
-    let mut labels = BTreeMap::new();
-    for model in old.into_iter().chain([&m.model]) {
-        for t in &model.threats {
-            labels.insert(t.id.to_string(), t.title.clone());
-        }
-        for x in &model.mitigations {
-            labels.insert(x.id.to_string(), x.control.clone());
-        }
-    }
-    let named: BTreeSet<String> = changes.iter().flat_map(named_ids).collect();
-    labels.retain(|k, _| named.contains(k));
     ModelDiff {
         model: m.model.id.to_string(),
         title: m.model.title.clone(),
         file: display(&m.file),
+        labels: labels(old.into_iter().chain([&m.model]), &changes),
         changes,
-        labels,
     }
+}
+
+/// Titles of the threats and controls of the mitigations that `changes` name,
+/// from the given versions of a model (later versions win).
+pub fn labels<'a>(
+    versions: impl IntoIterator<Item = &'a Model>,
+    changes: &[Change],
+) -> BTreeMap<String, String> {
+    let named: BTreeSet<String> = changes.iter().flat_map(named_ids).collect();
+    let mut labels = BTreeMap::new();
+    for model in versions {
+        let titles = model.threats.iter().map(|t| (&t.id, &t.title));
+        let controls = model.mitigations.iter().map(|m| (&m.id, &m.control));
+        for (id, text) in titles.chain(controls) {
+            if named.contains(id.as_str()) {
+                labels.insert(id.to_string(), text.clone());
+            }
+        }
+    }
+    labels
 }
 
 fn named_ids(c: &Change) -> Vec<String> {
