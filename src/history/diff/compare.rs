@@ -104,7 +104,7 @@ fn compare_zones(old: &Model, new: &Model, out: &mut Vec<Change>) {
     }
 }
 
-fn compare_elements<T: Serialize>(
+fn compare_elements<T: Serialize + PartialEq>(
     kind: ElementKind,
     old: BTreeMap<&Id, &T>,
     new: BTreeMap<&Id, &T>,
@@ -116,6 +116,7 @@ fn compare_elements<T: Serialize>(
                 kind,
                 id: (*id).clone(),
             }),
+            Some(o) if o == n => {}
             Some(o) => {
                 let fields = field_changes(*o, *n, &["id"]);
                 if !fields.is_empty() {
@@ -161,6 +162,11 @@ fn compare_threats(
             compare_acceptance(&id, None, n, old_date, new_date, out);
             continue;
         };
+        if o == n {
+            // Unchanged, but an acceptance may have expired between the two dates.
+            compare_acceptance(&id, Some(o), n, old_date, new_date, out);
+            continue;
+        }
         if o.status != n.status {
             out.push(Change::ThreatStatusChanged {
                 id: id.clone(),
