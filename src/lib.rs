@@ -10,6 +10,7 @@ pub mod cli;
 pub mod code;
 pub mod config;
 pub mod diagnostic;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -2,7 +2,10 @@
 
 mod build;
 mod check;
+mod diff;
+mod history;
 mod init;
+mod queue;
 mod schema;
 
 use std::path::PathBuf;
@@ -67,6 +70,13 @@ pub enum Command {
     /// Check, then render the static site into the output dir (default `book/`).
     #[command(after_help = EXIT_CODES)]
     Build(build::BuildArgs),
+    /// Semantic diff of the models between two git revisions (PR comment, JSON, CI policy).
+    #[command(after_help = EXIT_CODES)]
+    Diff(diff::DiffArgs),
+    /// Every commit that touched a model, with its semantic changes.
+    History(history::HistoryArgs),
+    /// The review queue: code changed since review, expiring acceptances, open threats.
+    Queue(queue::QueueArgs),
     /// Scaffold book.toml and a commented example model (never overwrites).
     Init(init::InitArgs),
     /// Print the JSON Schema of the model format, for editor completion.
@@ -111,7 +121,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::History(args) => history::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
     }
 }

@@ -1,0 +1,115 @@
+//! `tm history MODEL`: every commit that touched a model, with its semantic changes.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use super::{CliError, Outcome, ProjectArgs};
+use crate::history::diff::markdown::describe;
+use crate::history::{ModelHistory, ProjectHistory, Revision, threat_timelines};
+
+/// Arguments of `tm history`.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// The model: its id or its file path relative to the project root.
+    model: String,
+    /// The project directory: where book.toml is.
+    #[arg(long, short = 'C', default_value = ".")]
+    dir: PathBuf,
+    /// Print each threat's timeline instead of the commit list.
+    #[arg(long)]
+    threats: bool,
+    /// Print JSON (the history, or the timelines with --threats).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints a model's history.
+pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
+    let config = ProjectArgs {
+        dir: args.dir.clone(),
+        today: None,
+    }
+    .config()?;
+    let history = ProjectHistory::extract(&config).map_err(|e| CliError::Other(e.to_string()))?;
+    if let Some(note) = &history.reach.note {
+        eprintln!("note: {note}");
+    }
+    if !history.reach.available {
+        return Ok(Outcome::Clean);
+    }
+    let Some(model) = history.find(&args.model) else {
+        let names: Vec<&str> = history.models.iter().map(|m| m.model.as_str()).collect();
+        let hint = crate::suggest::did_you_mean(&args.model, names.iter().copied())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(CliError::Other(format!(
+            "no model `{}` in the history (give a model id or a file path){hint}",
+            args.model
+        )));
+    };
+    let out = match (args.threats, args.json) {
+        (false, false) => render_history(model),
+        (true, false) => render_timelines(model),
+        (false, true) => serde_json::to_string_pretty(model).expect("history serializes") + "\n",
+        (true, true) => {
+            serde_json::to_string_pretty(&threat_timelines(model)).expect("timelines serialize")
+                + "\n"
+        }
+    };
+    print!("{out}");
+    Ok(Outcome::Clean)
+}
+
+fn revision_line(r: &Revision) -> String {
+    match r {
+        Revision::Commit(c) => format!(
+            "{} {} {} — {}",
+            c.short,
+            c.date.get(..10).unwrap_or(&c.date),
+            c.author,
+            c.subject
+        ),
+        Revision::WorkingTree => "uncommitted changes in the working tree".to_owned(),
+    }
+}
+
+fn render_history(h: &ModelHistory) -> String {
+    let mut out = format!("{} ({}): {} revisions\n", h.model, h.file, h.entries.len());
+    for e in &h.entries {
+        let _ = writeln!(out, "\n{}", revision_line(&e.revision));
+        if e.boundary {
+            let _ = writeln!(out, "  · history starts here (shallow clone)");
+        } else if e.changes.is_empty() {
+            let _ = writeln!(out, "  · no change in threat-model terms (formatting only)");
+        }
+        for c in &e.changes {
+            let _ = writeln!(out, "  · {}", describe(c, &e.labels).replace('`', ""));
+        }
+    }
+    out
+}
+
+fn render_timelines(h: &ModelHistory) -> String {
+    let mut out = String::new();
+    for t in threat_timelines(h) {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            t.threat,
+            t.title
+                .as_deref()
+                .map(|s| format!("“{s}”"))
+                .unwrap_or_default()
+        );
+        for e in &t.events {
+            let labels = Default::default();
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                revision_line(&e.revision),
+                describe(&e.change, &labels).replace('`', "")
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,63 @@
+//! `tm queue`: what needs a security engineer now.
+
+use super::{CliError, Outcome, ProjectArgs};
+use crate::history::queue::render;
+use crate::history::{QueueOptions, ReviewQueue};
+use crate::load::Project;
+use crate::model::Severity;
+
+/// How `tm queue` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QueueFormat {
+    /// Plain text for a terminal.
+    Human,
+    /// Markdown, e.g. for an issue or a chat message.
+    Markdown,
+    /// One JSON document.
+    Json,
+}
+
+/// Arguments of `tm queue`.
+#[derive(Debug, clap::Args)]
+pub struct QueueArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QueueFormat::Human)]
+    format: QueueFormat,
+    /// Queue acceptances expiring within this many days (default: `expiry-warning-days`).
+    #[arg(long)]
+    days: Option<u32>,
+    /// Queue open, unmitigated threats from this severity up (default: `queue-severity`).
+    #[arg(long, value_parser = parse_severity)]
+    severity: Option<Severity>,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::ALL
+        .iter()
+        .copied()
+        .find(|v| v.as_str() == s)
+        .ok_or_else(|| format!("`{s}` is not a severity: use low, medium, high or critical"))
+}
+
+/// Builds and prints the queue. Exit 0 either way: the queue is a worklist, not a gate.
+pub fn run(args: &QueueArgs) -> Result<Outcome, CliError> {
+    let config = args.project.config()?;
+    let opts = QueueOptions {
+        today: args.project.today(),
+        expiry_warning_days: args.days.unwrap_or(config.tm.expiry_warning_days),
+        severity: args.severity.unwrap_or(config.tm.queue_severity),
+    };
+    let (project, _) = Project::load(config)?;
+    let queue = ReviewQueue::build(&project, opts).map_err(|e| CliError::Other(e.to_string()))?;
+    match args.format {
+        QueueFormat::Human => print!("{}", render::render_text(&queue)),
+        QueueFormat::Markdown => print!("{}", render::render_markdown(&queue)),
+        QueueFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&queue).expect("queue serializes")
+        ),
+    }
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,477 @@
+//! What can change between two versions of a model, in threat-model terms.
+
+use serde::Serialize;
+
+use crate::model::{
+    Date, Id, Level, MitigationStatus, ReviewKind, ReviewOutcome, Severity, StrideCategory,
+    ThreatStatus,
+};
+
+/// The kinds of architecture elements compared field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ElementKind {
+    /// A data asset.
+    Data,
+    /// A trust zone.
+    Zone,
+    /// A component.
+    Component,
+    /// A data flow.
+    Flow,
+    /// A trust boundary.
+    Boundary,
+}
+
+impl ElementKind {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElementKind::Data => "data asset",
+            ElementKind::Zone => "zone",
+            ElementKind::Component => "component",
+            ElementKind::Flow => "flow",
+            ElementKind::Boundary => "boundary",
+        }
+    }
+}
+
+/// One field that changed, with both values as text (`None`: absent on that
+/// side, or a long text shown only as "edited").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// The YAML key.
+    pub field: String,
+    /// The old value.
+    pub from: Option<String>,
+    /// The new value.
+    pub to: Option<String>,
+}
+
+/// One change between two versions of a model. Changes carry ids, never
+/// positions, so moving or reformatting YAML yields none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "kebab-case")]
+pub enum Change {
+    /// The model is new.
+    ModelAdded {
+        /// Its title.
+        title: String,
+    },
+    /// The model was deleted.
+    ModelRemoved {
+        /// Its title.
+        title: String,
+    },
+    /// The model file moved or was renamed (same model id).
+    ModelMoved {
+        /// The old path, relative to the project root.
+        from: String,
+        /// The new path.
+        to: String,
+    },
+    /// The model's id changed (same file).
+    ModelRenamed {
+        /// The old id.
+        from: Id,
+        /// The new id.
+        to: Id,
+    },
+    /// A top-level field of the model changed (title, status, risk, version, owners, summary).
+    ModelField(FieldChange),
+    /// The model no longer loads: the other changes compare with its last readable version.
+    ModelUnreadable {
+        /// How many load errors it has.
+        errors: usize,
+    },
+    /// A data asset, zone, component, flow or boundary is new.
+    ElementAdded {
+        /// What sort of element.
+        kind: ElementKind,
+        /// Its id.
+        id: Id,
+    },
+    /// An element was deleted.
+    ElementRemoved {
+        /// What sort of element.
+        kind: ElementKind,
+        /// Its id.
+        id: Id,
+    },
+    /// Fields of an element changed.
+    ElementChanged {
+        /// What sort of element.
+        kind: ElementKind,
+        /// Its id.
+        id: Id,
+        /// What changed.
+        fields: Vec<FieldChange>,
+    },
+    /// A threat is new.
+    ThreatAdded {
+        /// Its id.
+        id: Id,
+        /// What it targets.
+        target: Id,
+        /// Its STRIDE categories.
+        stride: Vec<StrideCategory>,
+        /// Its severity.
+        severity: Severity,
+        /// Its status.
+        status: ThreatStatus,
+        /// Whether it is still a first draft.
+        drafted: bool,
+    },
+    /// A threat was deleted.
+    ThreatRemoved {
+        /// Its id.
+        id: Id,
+        /// Its status when deleted.
+        status: ThreatStatus,
+    },
+    /// A threat's status changed.
+    ThreatStatusChanged {
+        /// The threat.
+        id: Id,
+        /// Old status.
+        from: ThreatStatus,
+        /// New status.
+        to: ThreatStatus,
+    },
+    /// A threat's severity changed.
+    SeverityChanged {
+        /// The threat.
+        id: Id,
+        /// Old severity.
+        from: Severity,
+        /// New severity.
+        to: Severity,
+    },
+    /// A threat's likelihood changed.
+    LikelihoodChanged {
+        /// The threat.
+        id: Id,
+        /// Old likelihood.
+        from: Level,
+        /// New likelihood.
+        to: Level,
+    },
+    /// A threat's impact changed.
+    ImpactChanged {
+        /// The threat.
+        id: Id,
+        /// Old impact.
+        from: Level,
+        /// New impact.
+        to: Level,
+    },
+    /// A threat's STRIDE categories changed.
+    CategoriesChanged {
+        /// The threat.
+        id: Id,
+        /// Categories it gained.
+        added: Vec<StrideCategory>,
+        /// Categories it lost.
+        removed: Vec<StrideCategory>,
+    },
+    /// Mitigations were linked to or unlinked from a threat.
+    ThreatMitigationsChanged {
+        /// The threat.
+        id: Id,
+        /// Newly linked mitigation ids.
+        linked: Vec<Id>,
+        /// Unlinked mitigation ids.
+        unlinked: Vec<Id>,
+    },
+    /// A drafted threat was reviewed (its `drafted` mark removed), or marked drafted again.
+    ThreatDraftChanged {
+        /// The threat.
+        id: Id,
+        /// Whether it is drafted now.
+        drafted: bool,
+    },
+    /// Other fields of a threat changed (title, description, target, current, reason).
+    ThreatEdited {
+        /// The threat.
+        id: Id,
+        /// What changed.
+        fields: Vec<FieldChange>,
+    },
+    /// A residual risk was accepted (an acceptance recorded where there was none).
+    RiskAccepted {
+        /// The threat.
+        threat: Id,
+        /// Who accepted it.
+        by: String,
+        /// When.
+        at: Date,
+        /// When it lapses.
+        expires: Option<Date>,
+    },
+    /// An acceptance was renewed: a new date or a new expiry.
+    AcceptanceRenewed {
+        /// The threat.
+        threat: Id,
+        /// Who renewed it.
+        by: String,
+        /// The old expiry.
+        from_expires: Option<Date>,
+        /// The new expiry.
+        to_expires: Option<Date>,
+    },
+    /// An acceptance was removed.
+    AcceptanceWithdrawn {
+        /// The threat.
+        threat: Id,
+    },
+    /// An acceptance that was valid at the old revision has expired at the new one.
+    AcceptanceExpired {
+        /// The threat.
+        threat: Id,
+        /// The expiry date.
+        expires: Date,
+    },
+    /// A mitigation is new.
+    MitigationAdded {
+        /// Its id.
+        id: Id,
+        /// Its status.
+        status: MitigationStatus,
+    },
+    /// A mitigation was deleted.
+    MitigationRemoved {
+        /// Its id.
+        id: Id,
+        /// Its status when deleted.
+        status: MitigationStatus,
+    },
+    /// A mitigation's status moved.
+    MitigationStatusChanged {
+        /// The mitigation.
+        id: Id,
+        /// Old status.
+        from: MitigationStatus,
+        /// New status.
+        to: MitigationStatus,
+    },
+    /// A mitigation got its security sign-off.
+    MitigationSignedOff {
+        /// The mitigation.
+        id: Id,
+        /// Who signed off.
+        by: String,
+        /// When.
+        at: Date,
+    },
+    /// Other fields of a mitigation changed.
+    MitigationEdited {
+        /// The mitigation.
+        id: Id,
+        /// What changed.
+        fields: Vec<FieldChange>,
+    },
+    /// A review was recorded.
+    ReviewAdded {
+        /// Which review.
+        kind: ReviewKind,
+        /// Who reviewed.
+        by: String,
+        /// When.
+        at: Date,
+        /// What it concluded.
+        outcome: ReviewOutcome,
+    },
+    /// A review record was deleted.
+    ReviewRemoved {
+        /// Which review.
+        kind: ReviewKind,
+        /// Who reviewed.
+        by: String,
+        /// When.
+        at: Date,
+    },
+    /// An element gained STRIDE coverage (a threat or a not-applicable note) for a category.
+    CoverageGained {
+        /// The component or flow.
+        element: Id,
+        /// The category.
+        category: StrideCategory,
+    },
+    /// An element lost STRIDE coverage for a category.
+    CoverageLost {
+        /// The component or flow.
+        element: Id,
+        /// The category.
+        category: StrideCategory,
+    },
+    /// A check finding appeared.
+    FindingIntroduced(FindingRef),
+    /// A check finding went away.
+    FindingFixed(FindingRef),
+}
+
+/// A check finding, identified the way the diff compares findings: rule, model, message.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FindingRef {
+    /// The rule code, e.g. `TM102`.
+    pub rule: String,
+    /// `error` or `warning`.
+    pub severity: crate::diagnostic::Severity,
+    /// The finding's message.
+    pub message: String,
+}
+
+/// How a change bears on security, for ordering a reviewer's attention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    /// A residual risk was accepted or its acceptance extended.
+    RiskAccepted,
+    /// A control or assessment got weaker: status backwards, severity raised, coverage lost…
+    Weakened,
+    /// A new check error.
+    NewError,
+    /// A control or assessment got stronger.
+    Strengthened,
+    /// Everything else.
+    Neutral,
+}
+
+impl Change {
+    /// How the change bears on security.
+    pub fn impact(&self) -> Impact {
+        use Change::*;
+        match self {
+            RiskAccepted { .. } | AcceptanceRenewed { .. } => Impact::RiskAccepted,
+            ThreatStatusChanged { from, to, .. } if *to == ThreatStatus::Open && *from != *to => {
+                Impact::Weakened
+            }
+            ThreatStatusChanged { to, .. } if *to == ThreatStatus::Mitigated => {
+                Impact::Strengthened
+            }
+            MitigationStatusChanged { from, to, .. } => {
+                if mitigation_rank(*to) < mitigation_rank(*from) {
+                    Impact::Weakened
+                } else {
+                    Impact::Strengthened
+                }
+            }
+            SeverityChanged { from, to, .. } if to > from => Impact::Weakened,
+            LikelihoodChanged { from, to, .. } | ImpactChanged { from, to, .. } if to > from => {
+                Impact::Weakened
+            }
+            SeverityChanged { .. } | LikelihoodChanged { .. } | ImpactChanged { .. } => {
+                Impact::Strengthened
+            }
+            ThreatMitigationsChanged { unlinked, .. } if !unlinked.is_empty() => Impact::Weakened,
+            MitigationRemoved { status, .. } if status.claims_done() => Impact::Weakened,
+            CoverageLost { .. } | AcceptanceExpired { .. } => Impact::Weakened,
+            ElementChanged { fields, .. } if fields.iter().any(drops_protection) => {
+                Impact::Weakened
+            }
+            FindingIntroduced(f) if f.severity == crate::diagnostic::Severity::Error => {
+                Impact::NewError
+            }
+            CoverageGained { .. } | MitigationSignedOff { .. } | FindingFixed(_) => {
+                Impact::Strengthened
+            }
+            ThreatDraftChanged { drafted: false, .. } => Impact::Strengthened,
+            _ => Impact::Neutral,
+        }
+    }
+
+    /// The threat this change concerns, for per-threat timelines.
+    pub fn threat(&self) -> Option<&Id> {
+        use Change::*;
+        match self {
+            ThreatAdded { id, .. }
+            | ThreatRemoved { id, .. }
+            | ThreatStatusChanged { id, .. }
+            | SeverityChanged { id, .. }
+            | LikelihoodChanged { id, .. }
+            | ImpactChanged { id, .. }
+            | CategoriesChanged { id, .. }
+            | ThreatMitigationsChanged { id, .. }
+            | ThreatDraftChanged { id, .. }
+            | ThreatEdited { id, .. } => Some(id),
+            RiskAccepted { threat, .. }
+            | AcceptanceRenewed { threat, .. }
+            | AcceptanceWithdrawn { threat }
+            | AcceptanceExpired { threat, .. } => Some(threat),
+            _ => None,
+        }
+    }
+}
+
+/// Progress order of mitigation statuses; `rejected` ranks below `proposed`
+/// because rejecting a control removes it.
+fn mitigation_rank(s: MitigationStatus) -> u8 {
+    match s {
+        MitigationStatus::Rejected => 0,
+        MitigationStatus::Proposed => 1,
+        MitigationStatus::Accepted => 2,
+        MitigationStatus::InProgress => 3,
+        MitigationStatus::Implemented => 4,
+        MitigationStatus::Verified => 5,
+    }
+}
+
+/// A flow that stopped being authenticated or encrypted.
+fn drops_protection(f: &FieldChange) -> bool {
+    matches!(f.field.as_str(), "authenticated" | "encrypted")
+        && f.from.as_deref() == Some("true")
+        && f.to.as_deref() != Some("true")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backwards_moves_are_weakening() {
+        let back = Change::MitigationStatusChanged {
+            id: "M".into(),
+            from: MitigationStatus::Implemented,
+            to: MitigationStatus::InProgress,
+        };
+        assert_eq!(back.impact(), Impact::Weakened);
+        let rejected = Change::MitigationStatusChanged {
+            id: "M".into(),
+            from: MitigationStatus::Proposed,
+            to: MitigationStatus::Rejected,
+        };
+        assert_eq!(rejected.impact(), Impact::Weakened);
+        let reopened = Change::ThreatStatusChanged {
+            id: "T".into(),
+            from: ThreatStatus::Mitigated,
+            to: ThreatStatus::Open,
+        };
+        assert_eq!(reopened.impact(), Impact::Weakened);
+        let raised = Change::SeverityChanged {
+            id: "T".into(),
+            from: Severity::Low,
+            to: Severity::High,
+        };
+        assert_eq!(raised.impact(), Impact::Weakened);
+        let lowered = Change::SeverityChanged {
+            id: "T".into(),
+            from: Severity::High,
+            to: Severity::Low,
+        };
+        assert_eq!(lowered.impact(), Impact::Strengthened);
+    }
+
+    #[test]
+    fn a_flow_losing_authentication_is_weakening() {
+        let c = Change::ElementChanged {
+            kind: ElementKind::Flow,
+            id: "f".into(),
+            fields: vec![FieldChange {
+                field: "authenticated".into(),
+                from: Some("true".into()),
+                to: Some("false".into()),
+            }],
+        };
+        assert_eq!(c.impact(), Impact::Weakened);
+    }
+}

@@ -1,0 +1,542 @@
+//! Comparing two versions of one model, element by element, by id.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::change::{Change, ElementKind, FieldChange};
+use crate::model::{Date, Id, Model, StrideCategory, Threat};
+
+/// Text values longer than this are reported as "edited" without their content.
+const MAX_SHOWN_TEXT: usize = 80;
+
+/// Every change from `old` to `new`; `old_date`/`new_date` are "today" on each
+/// side, for expiries. Deterministic: sections in a fixed order, ids sorted.
+pub fn compare_models(old: &Model, new: &Model, old_date: Date, new_date: Date) -> Vec<Change> {
+    let mut out = Vec::new();
+    if old.id != new.id {
+        out.push(Change::ModelRenamed {
+            from: old.id.clone(),
+            to: new.id.clone(),
+        });
+    }
+    let skip = [
+        "id",
+        "tm",
+        "data",
+        "zones",
+        "components",
+        "flows",
+        "boundaries",
+        "threats",
+        "mitigations",
+        "reviews",
+    ];
+    out.extend(
+        field_changes(old, new, &skip)
+            .into_iter()
+            .map(Change::ModelField),
+    );
+    compare_zones(old, new, &mut out);
+    compare_elements(
+        ElementKind::Data,
+        by_id(&old.data, |d| &d.id),
+        by_id(&new.data, |d| &d.id),
+        &mut out,
+    );
+    compare_elements(
+        ElementKind::Component,
+        by_id(&old.components, |c| &c.id),
+        by_id(&new.components, |c| &c.id),
+        &mut out,
+    );
+    compare_elements(
+        ElementKind::Flow,
+        by_id(&old.flows, |f| &f.id),
+        by_id(&new.flows, |f| &f.id),
+        &mut out,
+    );
+    compare_elements(
+        ElementKind::Boundary,
+        by_id(&old.boundaries, |b| &b.id),
+        by_id(&new.boundaries, |b| &b.id),
+        &mut out,
+    );
+    compare_threats(old, new, old_date, new_date, &mut out);
+    compare_mitigations(old, new, &mut out);
+    compare_reviews(old, new, &mut out);
+    compare_coverage(old, new, &mut out);
+    out
+}
+
+/// The changes of a model that appeared: it, its threats, its acceptances.
+pub fn added_model(new: &Model, new_date: Date) -> Vec<Change> {
+    let mut out = vec![Change::ModelAdded {
+        title: new.title.clone(),
+    }];
+    let empty = Model {
+        threats: Vec::new(),
+        ..new.clone()
+    };
+    compare_threats(&empty, new, new_date, new_date, &mut out);
+    out
+}
+
+fn by_id<T>(items: &[T], id: impl Fn(&T) -> &Id) -> BTreeMap<&Id, &T> {
+    items.iter().map(|i| (id(i), i)).collect()
+}
+
+fn compare_zones(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    let (a, b): (BTreeSet<&Id>, BTreeSet<&Id>) =
+        (old.zones.iter().collect(), new.zones.iter().collect());
+    for id in b.difference(&a) {
+        out.push(Change::ElementAdded {
+            kind: ElementKind::Zone,
+            id: (*id).clone(),
+        });
+    }
+    for id in a.difference(&b) {
+        out.push(Change::ElementRemoved {
+            kind: ElementKind::Zone,
+            id: (*id).clone(),
+        });
+    }
+}
+
+fn compare_elements<T: Serialize + PartialEq>(
+    kind: ElementKind,
+    old: BTreeMap<&Id, &T>,
+    new: BTreeMap<&Id, &T>,
+    out: &mut Vec<Change>,
+) {
+    for (id, n) in &new {
+        match old.get(id) {
+            None => out.push(Change::ElementAdded {
+                kind,
+                id: (*id).clone(),
+            }),
+            Some(o) if o == n => {}
+            Some(o) => {
+                let fields = field_changes(*o, *n, &["id"]);
+                if !fields.is_empty() {
+                    out.push(Change::ElementChanged {
+                        kind,
+                        id: (*id).clone(),
+                        fields,
+                    });
+                }
+            }
+        }
+    }
+    for id in old.keys().filter(|id| !new.contains_key(*id)) {
+        out.push(Change::ElementRemoved {
+            kind,
+            id: (*id).clone(),
+        });
+    }
+}
+
+fn compare_threats(
+    old: &Model,
+    new: &Model,
+    old_date: Date,
+    new_date: Date,
+    out: &mut Vec<Change>,
+) {
+    let (olds, news) = (
+        by_id(&old.threats, |t| &t.id),
+        by_id(&new.threats, |t| &t.id),
+    );
+    for (id, n) in &news {
+        let id = (*id).clone();
+        let Some(o) = olds.get(&id) else {
+            out.push(Change::ThreatAdded {
+                id: id.clone(),
+                target: n.target.clone(),
+                stride: n.stride.0.clone(),
+                severity: n.severity,
+                status: n.status,
+                drafted: n.drafted,
+            });
+            compare_acceptance(&id, None, n, old_date, new_date, out);
+            continue;
+        };
+        if o == n {
+            // Unchanged, but an acceptance may have expired between the two dates.
+            compare_acceptance(&id, Some(o), n, old_date, new_date, out);
+            continue;
+        }
+        if o.status != n.status {
+            out.push(Change::ThreatStatusChanged {
+                id: id.clone(),
+                from: o.status,
+                to: n.status,
+            });
+        }
+        if o.severity != n.severity {
+            out.push(Change::SeverityChanged {
+                id: id.clone(),
+                from: o.severity,
+                to: n.severity,
+            });
+        }
+        if o.likelihood != n.likelihood {
+            out.push(Change::LikelihoodChanged {
+                id: id.clone(),
+                from: o.likelihood,
+                to: n.likelihood,
+            });
+        }
+        if o.impact != n.impact {
+            out.push(Change::ImpactChanged {
+                id: id.clone(),
+                from: o.impact,
+                to: n.impact,
+            });
+        }
+        let (added, removed) = set_diff(&o.stride.0, &n.stride.0);
+        if !added.is_empty() || !removed.is_empty() {
+            out.push(Change::CategoriesChanged {
+                id: id.clone(),
+                added,
+                removed,
+            });
+        }
+        let (linked, unlinked) = set_diff(&o.mitigations, &n.mitigations);
+        if !linked.is_empty() || !unlinked.is_empty() {
+            out.push(Change::ThreatMitigationsChanged {
+                id: id.clone(),
+                linked,
+                unlinked,
+            });
+        }
+        if o.drafted != n.drafted {
+            out.push(Change::ThreatDraftChanged {
+                id: id.clone(),
+                drafted: n.drafted,
+            });
+        }
+        let handled = [
+            "id",
+            "status",
+            "severity",
+            "likelihood",
+            "impact",
+            "stride",
+            "mitigations",
+            "drafted",
+            "acceptance",
+        ];
+        let fields = field_changes(*o, *n, &handled);
+        if !fields.is_empty() {
+            out.push(Change::ThreatEdited {
+                id: id.clone(),
+                fields,
+            });
+        }
+        compare_acceptance(&id, Some(o), n, old_date, new_date, out);
+    }
+    for (id, o) in olds.iter().filter(|(id, _)| !news.contains_key(*id)) {
+        out.push(Change::ThreatRemoved {
+            id: (*id).clone(),
+            status: o.status,
+        });
+    }
+}
+
+fn compare_acceptance(
+    id: &Id,
+    old: Option<&Threat>,
+    new: &Threat,
+    old_date: Date,
+    new_date: Date,
+    out: &mut Vec<Change>,
+) {
+    let threat = id.clone();
+    let old_acc = old.and_then(|t| t.acceptance.as_ref());
+    match (old_acc, &new.acceptance) {
+        (None, Some(a)) => out.push(Change::RiskAccepted {
+            threat: threat.clone(),
+            by: a.by.clone(),
+            at: a.at,
+            expires: a.expires,
+        }),
+        (Some(_), None) => out.push(Change::AcceptanceWithdrawn {
+            threat: threat.clone(),
+        }),
+        (Some(o), Some(n)) if o.at != n.at || o.expires != n.expires => {
+            out.push(Change::AcceptanceRenewed {
+                threat: threat.clone(),
+                by: n.by.clone(),
+                from_expires: o.expires,
+                to_expires: n.expires,
+            })
+        }
+        (Some(o), Some(n)) if o != n => out.push(Change::ThreatEdited {
+            id: threat.clone(),
+            fields: field_changes(o, n, &[])
+                .into_iter()
+                .map(|f| FieldChange {
+                    field: format!("acceptance.{}", f.field),
+                    ..f
+                })
+                .collect(),
+        }),
+        _ => {}
+    }
+    let expired = |acc: Option<&crate::model::Acceptance>, today: Date| {
+        acc.and_then(|a| a.expires).is_some_and(|e| e < today)
+    };
+    if let Some(expires) = new.acceptance.as_ref().and_then(|a| a.expires)
+        && expired(new.acceptance.as_ref(), new_date)
+        && !expired(old_acc, old_date)
+    {
+        out.push(Change::AcceptanceExpired { threat, expires });
+    }
+}
+
+fn compare_mitigations(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    let (olds, news) = (
+        by_id(&old.mitigations, |m| &m.id),
+        by_id(&new.mitigations, |m| &m.id),
+    );
+    for (id, n) in &news {
+        let id = (*id).clone();
+        let Some(o) = olds.get(&id) else {
+            out.push(Change::MitigationAdded {
+                id,
+                status: n.status,
+            });
+            continue;
+        };
+        if o.status != n.status {
+            out.push(Change::MitigationStatusChanged {
+                id: id.clone(),
+                from: o.status,
+                to: n.status,
+            });
+        }
+        if let (None, Some(s)) = (&o.signoff, &n.signoff) {
+            out.push(Change::MitigationSignedOff {
+                id: id.clone(),
+                by: s.by.clone(),
+                at: s.at,
+            });
+        }
+        let fields = field_changes(*o, *n, &["id", "status"]);
+        let fields: Vec<_> = fields
+            .into_iter()
+            .filter(|f| !(f.field == "signoff" && o.signoff.is_none()))
+            .collect();
+        if !fields.is_empty() {
+            out.push(Change::MitigationEdited { id, fields });
+        }
+    }
+    for (id, o) in olds.iter().filter(|(id, _)| !news.contains_key(*id)) {
+        out.push(Change::MitigationRemoved {
+            id: (*id).clone(),
+            status: o.status,
+        });
+    }
+}
+
+fn compare_reviews(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    let key = |r: &crate::model::Review| (r.at, r.kind, r.by.clone(), r.outcome);
+    let olds: BTreeSet<_> = old.reviews.iter().map(key).collect();
+    let news: BTreeSet<_> = new.reviews.iter().map(key).collect();
+    for (at, kind, by, outcome) in news.difference(&olds) {
+        out.push(Change::ReviewAdded {
+            kind: *kind,
+            by: by.clone(),
+            at: *at,
+            outcome: *outcome,
+        });
+    }
+    for (at, kind, by, _) in olds.difference(&news) {
+        out.push(Change::ReviewRemoved {
+            kind: *kind,
+            by: by.clone(),
+            at: *at,
+        });
+    }
+}
+
+/// (element, category) pairs with a threat or a not-applicable note, for the
+/// components and flows of a model.
+fn coverage(m: &Model) -> BTreeSet<(&Id, StrideCategory)> {
+    let mut set = BTreeSet::new();
+    for t in &m.threats {
+        for c in &t.stride.0 {
+            set.insert((&t.target, *c));
+        }
+    }
+    let notes = m
+        .components
+        .iter()
+        .map(|c| (&c.id, &c.not_applicable))
+        .chain(m.flows.iter().map(|f| (&f.id, &f.not_applicable)));
+    for (id, nas) in notes {
+        for na in nas {
+            for c in &na.stride.0 {
+                set.insert((id, *c));
+            }
+        }
+    }
+    set
+}
+
+fn compare_coverage(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    let elements = |m: &Model| -> BTreeSet<Id> {
+        m.components
+            .iter()
+            .map(|c| c.id.clone())
+            .chain(m.flows.iter().map(|f| f.id.clone()))
+            .collect()
+    };
+    let both: BTreeSet<Id> = elements(old)
+        .intersection(&elements(new))
+        .cloned()
+        .collect();
+    let (a, b) = (coverage(old), coverage(new));
+    for (id, category) in b.difference(&a).filter(|(id, _)| both.contains(*id)) {
+        out.push(Change::CoverageGained {
+            element: (*id).clone(),
+            category: *category,
+        });
+    }
+    for (id, category) in a.difference(&b).filter(|(id, _)| both.contains(*id)) {
+        out.push(Change::CoverageLost {
+            element: (*id).clone(),
+            category: *category,
+        });
+    }
+}
+
+/// Items added to and removed from a list, each in its original order.
+fn set_diff<T: PartialEq + Clone>(old: &[T], new: &[T]) -> (Vec<T>, Vec<T>) {
+    let added = new.iter().filter(|x| !old.contains(x)).cloned().collect();
+    let removed = old.iter().filter(|x| !new.contains(x)).cloned().collect();
+    (added, removed)
+}
+
+/// The top-level fields of two values of the same type that differ, except
+/// those in `skip`, in key order.
+pub(crate) fn field_changes<T: Serialize>(old: &T, new: &T, skip: &[&str]) -> Vec<FieldChange> {
+    let (Ok(Value::Object(a)), Ok(Value::Object(b))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return Vec::new();
+    };
+    let keys: BTreeSet<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| !skip.contains(&k.as_str()))
+        .collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            from: a.get(k).and_then(shown),
+            to: b.get(k).and_then(shown),
+        })
+        .collect()
+}
+
+/// A value as short text, or `None` when it is long prose.
+fn shown(v: &Value) -> Option<String> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| shown(i).unwrap_or_else(|| i.to_string()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Null => return None,
+        other => other.to_string(),
+    };
+    (text.len() <= MAX_SHOWN_TEXT && !text.contains('\n')).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(yaml: &str) -> Model {
+        let (_, (loaded, diags)) =
+            crate::load::load_model_text(std::path::Path::new("m.yaml"), yaml.as_bytes().to_vec());
+        assert!(diags.is_empty(), "{diags:?}");
+        loaded.unwrap().model
+    }
+
+    const BASE: &str = "tm: 1\nid: shop\ntitle: Shop\nstatus: draft\nrisk: low\ncomponents:\n  - {id: web, name: Web, kind: service}\n  - {id: db, name: DB, kind: datastore}\nthreats:\n  - {id: T-1, target: web, stride: spoofing, title: Fake user, likelihood: low, impact: high, severity: medium, status: open, mitigations: [M-1]}\nmitigations:\n  - {id: M-1, control: MFA, status: proposed}\n";
+
+    fn day(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn reordering_and_reformatting_is_no_change() {
+        let moved = "tm: 1\nid: shop\ntitle: Shop\nstatus: draft\nrisk: low\nmitigations:\n  - id: M-1\n    control: MFA\n    status: proposed\nthreats:\n  - {id: T-1, target: web, stride: [spoofing], title: Fake user, likelihood: low, impact: high, severity: medium, status: open, mitigations: [M-1]}\ncomponents:\n  - {id: db, name: DB, kind: datastore}\n  - {id: web, name: Web, kind: service}\n";
+        let d = day("2026-01-01");
+        assert_eq!(compare_models(&model(BASE), &model(moved), d, d), vec![]);
+    }
+
+    #[test]
+    fn status_moves_and_acceptance_are_reported() {
+        let new = BASE
+            .replace("status: open, mitigations", "status: accepted, acceptance: {by: cfo, at: 2026-02-01, expires: 2026-08-01, rationale: cheap}, mitigations")
+            .replace("status: proposed", "status: in-progress");
+        let d = day("2026-03-01");
+        let changes = compare_models(&model(BASE), &model(&new), d, d);
+        assert_eq!(
+            changes,
+            vec![
+                Change::ThreatStatusChanged {
+                    id: "T-1".into(),
+                    from: crate::model::ThreatStatus::Open,
+                    to: crate::model::ThreatStatus::Accepted
+                },
+                Change::RiskAccepted {
+                    threat: "T-1".into(),
+                    by: "cfo".into(),
+                    at: day("2026-02-01"),
+                    expires: Some(day("2026-08-01"))
+                },
+                Change::MitigationStatusChanged {
+                    id: "M-1".into(),
+                    from: crate::model::MitigationStatus::Proposed,
+                    to: crate::model::MitigationStatus::InProgress
+                },
+            ]
+        );
+        let later = compare_models(&model(&new), &model(&new), d, day("2026-09-01"));
+        assert_eq!(
+            later,
+            vec![Change::AcceptanceExpired {
+                threat: "T-1".into(),
+                expires: day("2026-08-01")
+            }]
+        );
+    }
+
+    #[test]
+    fn removing_a_threat_loses_coverage() {
+        let new = BASE.replace("threats:\n  - {id: T-1, target: web, stride: spoofing, title: Fake user, likelihood: low, impact: high, severity: medium, status: open, mitigations: [M-1]}\n", "");
+        let d = day("2026-01-01");
+        let changes = compare_models(&model(BASE), &model(&new), d, d);
+        assert_eq!(
+            changes,
+            vec![
+                Change::ThreatRemoved {
+                    id: "T-1".into(),
+                    status: crate::model::ThreatStatus::Open
+                },
+                Change::CoverageLost {
+                    element: "web".into(),
+                    category: StrideCategory::Spoofing
+                },
+            ]
+        );
+    }
+}

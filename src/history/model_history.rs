@@ -1,0 +1,384 @@
+//! Each model file's change history: every commit that touched it (following
+//! renames), with author, date, message and the semantic diff it made.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::diff::{Change, added_model, compare_models, labels};
+use super::git::{CommitInfo, GitError, Repo};
+use super::log::{FileTouch, LoggedCommit, log_dir};
+use super::snapshot::{Revision, is_model_path};
+use crate::config::Config;
+use crate::diagnostic::Severity;
+use crate::load::load_model_text;
+use crate::model::{Date, Model};
+
+/// The history of every model file in a project, and how far it reaches.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectHistory {
+    /// Whether history is available, and its limits.
+    pub reach: HistoryReach,
+    /// One history per model file (under its newest path), sorted by file.
+    pub models: Vec<ModelHistory>,
+}
+
+/// How far back history goes; the note says why it is missing or cut off.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HistoryReach {
+    /// False when the project is not in a git work tree (or has no commits).
+    pub available: bool,
+    /// Whether the clone is shallow.
+    pub shallow: bool,
+    /// The oldest commit available in a shallow clone.
+    pub oldest: Option<CommitInfo>,
+    /// A note for people: no history, or history cut off and how to get more.
+    pub note: Option<String>,
+}
+
+/// One model file's history, newest entry first.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelHistory {
+    /// The model id at its newest readable version (else the file path).
+    pub model: String,
+    /// The newest path of the file, relative to the project root.
+    pub file: String,
+    /// Commits that touched it, newest first; uncommitted changes come first.
+    pub entries: Vec<HistoryEntry>,
+}
+
+/// One commit (or the working tree) and what it changed in the model.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    /// The commit, or the working tree for uncommitted changes.
+    pub revision: Revision,
+    /// The file's path at this revision.
+    pub file: String,
+    /// True at the shallow-clone boundary: the model as first seen, not an addition.
+    pub boundary: bool,
+    /// The semantic changes; empty for a reformatting-only commit.
+    pub changes: Vec<Change>,
+    /// Titles of the threats and mitigations the changes name, by id.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Why history could not be read (git failed mid-way; absence of git is not an error).
+pub type HistoryError = GitError;
+
+/// One model file followed through renames: its touches, newest first.
+struct Chain {
+    newest: PathBuf,
+    touches: Vec<(usize, FileTouch)>,
+}
+
+impl ProjectHistory {
+    /// The history of every model under the models directory, from HEAD back,
+    /// plus uncommitted changes in the working tree.
+    pub fn extract(config: &Config) -> Result<ProjectHistory, HistoryError> {
+        let Some(repo) = Repo::discover(&config.root)? else {
+            return Ok(ProjectHistory::unavailable(
+                "not a git repository: the site and reports have no change history",
+            ));
+        };
+        if repo.resolve("HEAD").is_err() {
+            return Ok(ProjectHistory::unavailable(
+                "the repository has no commits yet: no change history",
+            ));
+        }
+        let commits = log_dir(&repo, "HEAD", &config.tm.models)?;
+        let chains = follow_files(&commits);
+        let parsed = parse_blobs(&repo, &chains)?;
+        let mut models: Vec<(ModelHistory, Option<&Model>)> = chains
+            .iter()
+            .map(|chain| model_history(&repo, &commits, chain, &parsed))
+            .collect();
+        add_working_tree(config, &mut models);
+        let mut models: Vec<ModelHistory> = models.into_iter().map(|(h, _)| h).collect();
+        models.sort_by(|a, b| a.file.cmp(&b.file));
+        Ok(ProjectHistory {
+            reach: reach(&repo)?,
+            models,
+        })
+    }
+
+    fn unavailable(note: &str) -> ProjectHistory {
+        ProjectHistory {
+            reach: HistoryReach {
+                note: Some(note.to_owned()),
+                ..HistoryReach::default()
+            },
+            models: Vec::new(),
+        }
+    }
+
+    /// The history of one model, by id or by file path (relative to the project root).
+    pub fn find(&self, model: &str) -> Option<&ModelHistory> {
+        self.models.iter().find(|m| m.model == model).or_else(|| {
+            self.models
+                .iter()
+                .find(|m| Path::new(&m.file) == Path::new(model))
+        })
+    }
+}
+
+fn reach(repo: &Repo) -> Result<HistoryReach, GitError> {
+    if !repo.is_shallow() {
+        return Ok(HistoryReach {
+            available: true,
+            ..HistoryReach::default()
+        });
+    }
+    let oldest = repo
+        .shallow_boundary()
+        .map(|c| repo.commit(c))
+        .transpose()?;
+    let note = match &oldest {
+        Some(c) => format!(
+            "shallow clone: history reaches back to {} ({}); older commits are not fetched — run `git fetch --unshallow` (or `fetch-depth: 0` in CI) for the full history",
+            c.short,
+            c.date.get(..10).unwrap_or(&c.date)
+        ),
+        None => {
+            "shallow clone: history is cut off; run `git fetch --unshallow` for the full history"
+                .to_owned()
+        }
+    };
+    Ok(HistoryReach {
+        available: true,
+        shallow: true,
+        oldest,
+        note: Some(note),
+    })
+}
+
+/// Groups the touches of model files into one chain per file, following
+/// renames backwards from each file's newest path.
+fn follow_files(commits: &[LoggedCommit]) -> Vec<Chain> {
+    let mut chains: Vec<Chain> = Vec::new();
+    let mut live: HashMap<PathBuf, usize> = HashMap::new();
+    for (i, commit) in commits.iter().enumerate() {
+        for touch in commit.touches.iter().filter(|t| is_model_path(&t.path)) {
+            let chain = *live.entry(touch.path.clone()).or_insert_with(|| {
+                chains.push(Chain {
+                    newest: touch.path.clone(),
+                    touches: Vec::new(),
+                });
+                chains.len() - 1
+            });
+            chains[chain].touches.push((i, touch.clone()));
+            if touch.status == 'R' {
+                live.remove(&touch.path);
+                live.insert(touch.old_path.clone(), chain);
+            }
+        }
+    }
+    chains
+}
+
+/// A blob parsed as a model, or the number of load errors that stopped it.
+type Parsed = HashMap<String, Result<Model, usize>>;
+
+/// Reads every blob the chains name with one `git cat-file --batch`, then
+/// parses them in parallel.
+fn parse_blobs(repo: &Repo, chains: &[Chain]) -> Result<Parsed, GitError> {
+    let mut wanted: Vec<(&str, &Path)> = chains
+        .iter()
+        .flat_map(|c| &c.touches)
+        .flat_map(|(_, t)| {
+            let old = t.old_blob.as_deref().map(|b| (b, t.old_path.as_path()));
+            let new = t.new_blob.as_deref().map(|b| (b, t.path.as_path()));
+            old.into_iter().chain(new)
+        })
+        .collect();
+    wanted.sort();
+    wanted.dedup_by(|a, b| a.0 == b.0);
+    let mut reader = repo.blob_reader()?;
+    let mut blobs = Vec::with_capacity(wanted.len());
+    for (id, path) in wanted {
+        if let Some(bytes) = reader.read(id)? {
+            blobs.push((id.to_owned(), path.to_path_buf(), bytes));
+        }
+    }
+    Ok(blobs
+        .into_par_iter()
+        .map(|(id, path, bytes)| (id, parse_model(&path, bytes)))
+        .collect())
+}
+
+/// Parses model bytes; on failure, the number of load errors.
+///
+/// A history reads hundreds of versions and needs no source positions, so a
+/// valid file is deserialized straight into [`Model`]; only a file that fails
+/// goes through the positioned loader, which also salvages its valid entries.
+pub(crate) fn parse_model(path: &Path, bytes: Vec<u8>) -> Result<Model, usize> {
+    if let Some(model) = std::str::from_utf8(&bytes).ok().and_then(parse_valid) {
+        return Ok(model);
+    }
+    let (_, (loaded, diags)) = load_model_text(path, bytes);
+    loaded.map(|l| l.model).ok_or_else(|| {
+        diags
+            .iter()
+            .filter(|d| d.rule.default_severity() == Severity::Error)
+            .count()
+    })
+}
+
+/// The model when `text` is a valid model of this format version.
+fn parse_valid(text: &str) -> Option<Model> {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 64;
+    budget.max_documents = 1;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options::<Model>(text, options)
+        .ok()
+        .filter(|m| m.tm == crate::model::FORMAT_VERSION)
+}
+
+/// The history of one chain, and the model as committed at HEAD (its newest
+/// readable version, `None` once deleted).
+fn model_history<'p>(
+    repo: &Repo,
+    commits: &[LoggedCommit],
+    chain: &Chain,
+    parsed: &'p Parsed,
+) -> (ModelHistory, Option<&'p Model>) {
+    let mut entries = Vec::new();
+    let mut last_readable: Option<&Model> = None;
+    let mut at_head: Option<&Model> = None;
+    for (i, touch) in chain.touches.iter().rev() {
+        let commit = &commits[*i].info;
+        let day = commit
+            .day()
+            .unwrap_or(Date::from_ymd(1970, 1, 1).expect("valid date"));
+        let boundary = repo.is_shallow_boundary(&commit.id);
+        let old = touch
+            .old_blob
+            .as_ref()
+            .and_then(|b| parsed.get(b)?.as_ref().ok())
+            .or(last_readable);
+        let new = touch.new_blob.as_ref().and_then(|b| parsed.get(b));
+        let changes = match (old, new) {
+            (_, None) => last_readable.map_or_else(Vec::new, |m| {
+                vec![Change::ModelRemoved {
+                    title: m.title.clone(),
+                }]
+            }),
+            (_, Some(Err(errors))) => vec![Change::ModelUnreadable { errors: *errors }],
+            (_, Some(Ok(_))) if boundary => Vec::new(),
+            (None, Some(Ok(n))) => added_model(n, day),
+            (Some(o), Some(Ok(n))) => {
+                let mut changes = Vec::new();
+                if touch.old_path != touch.path {
+                    changes.push(Change::ModelMoved {
+                        from: display(&touch.old_path),
+                        to: display(&touch.path),
+                    });
+                }
+                changes.extend(compare_models(o, n, day, day));
+                changes
+            }
+        };
+        let versions = last_readable
+            .into_iter()
+            .chain(new.and_then(|r| r.as_ref().ok()));
+        entries.push(HistoryEntry {
+            revision: Revision::Commit(commit.clone()),
+            file: display(&touch.path),
+            boundary,
+            labels: labels(versions, &changes),
+            changes,
+        });
+        if let Some(Ok(n)) = new {
+            last_readable = Some(n);
+        }
+        at_head = new.and_then(|r| r.as_ref().ok());
+    }
+    entries.reverse();
+    let history = ModelHistory {
+        model: last_readable.map_or_else(|| display(&chain.newest), |m| m.id.to_string()),
+        file: display(&chain.newest),
+        entries,
+    };
+    (history, at_head)
+}
+
+/// Adds an entry for uncommitted changes to each model file whose working-tree
+/// content differs in model terms from HEAD, and a history for each new,
+/// uncommitted model file.
+fn add_working_tree(config: &Config, models: &mut Vec<(ModelHistory, Option<&Model>)>) {
+    let Ok((project, diagnostics)) = crate::load::Project::load(config.clone()) else {
+        return;
+    };
+    // Undated on purpose: expiries are events of time, not of an edit.
+    let day = Date::from_ymd(1970, 1, 1).expect("valid date");
+    for (h, head) in models.iter_mut() {
+        let file = PathBuf::from(&h.file);
+        let removed_at_head = h.entries.first().is_some_and(|e| {
+            e.changes
+                .iter()
+                .any(|c| matches!(c, Change::ModelRemoved { .. }))
+        });
+        let current = project
+            .models
+            .iter()
+            .find(|m| m.file == file)
+            .map(|m| &m.model);
+        let changes = match (*head, current) {
+            (Some(head), Some(now)) => compare_models(head, now, day, day),
+            (None, Some(now)) => added_model(now, day),
+            (Some(head), None) if !project.sources.contains_key(&file) && !removed_at_head => {
+                vec![Change::ModelRemoved {
+                    title: head.title.clone(),
+                }]
+            }
+            (_, None) if project.sources.contains_key(&file) => {
+                let errors = diagnostics
+                    .iter()
+                    .filter(|d| d.file == file && d.severity == Severity::Error)
+                    .count();
+                vec![Change::ModelUnreadable { errors }]
+            }
+            _ => Vec::new(),
+        };
+        if !changes.is_empty() {
+            let versions = head.iter().copied().chain(current);
+            h.entries
+                .insert(0, working_entry(&h.file, changes, versions));
+        }
+    }
+    for m in &project.models {
+        let path = display(&m.file);
+        if !models.iter().any(|(h, _)| h.file == path) {
+            let changes = added_model(&m.model, day);
+            let entry = working_entry(&path, changes, [&m.model]);
+            let history = ModelHistory {
+                model: m.model.id.to_string(),
+                file: path,
+                entries: vec![entry],
+            };
+            models.push((history, None));
+        }
+    }
+}
+
+fn working_entry<'a>(
+    path: &str,
+    changes: Vec<Change>,
+    versions: impl IntoIterator<Item = &'a Model>,
+) -> HistoryEntry {
+    HistoryEntry {
+        revision: Revision::WorkingTree,
+        file: path.to_owned(),
+        boundary: false,
+        labels: labels(versions, &changes),
+        changes,
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}

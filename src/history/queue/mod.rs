@@ -1,0 +1,302 @@
+//! The review queue: what needs a security engineer now, as typed values
+//! (rendered by [`render`]).
+
+pub mod render;
+
+use serde::Serialize;
+
+use super::git::{COMMIT_FORMAT, CommitInfo, GitError, Repo, parse_commit};
+use crate::load::{LoadedModel, Project};
+use crate::model::{Date, Id, MitigationStatus, ModelStatus, ReviewKind, Severity, ThreatStatus};
+
+/// Everything in the queue, sorted by model, then reason, then id.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewQueue {
+    /// The date the queue was computed for.
+    pub today: Date,
+    /// Acceptances expiring within this many days are queued.
+    pub expiry_warning_days: u32,
+    /// Open threats at or above this severity without a mitigation are queued.
+    pub severity: Severity,
+    /// Why some checks could not run (no git, shallow clone…).
+    pub notes: Vec<String>,
+    /// The items.
+    pub items: Vec<QueueItem>,
+}
+
+/// One thing to review, in one model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueueItem {
+    /// The model id.
+    pub model: String,
+    /// The model file, relative to the project root.
+    pub file: String,
+    /// Why it is queued.
+    #[serde(flatten)]
+    pub reason: QueueReason,
+}
+
+/// Why an item is in the review queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum QueueReason {
+    /// Code a component covers changed since the model's last security review.
+    CodeChanged {
+        /// The component.
+        component: Id,
+        /// The commit the review recorded.
+        since: String,
+        /// Commits since then that touched the component's code, newest first.
+        commits: Vec<CommitInfo>,
+        /// Files they touched, relative to the project root, sorted.
+        files: Vec<String>,
+        /// Covered files with uncommitted changes, sorted.
+        uncommitted: Vec<String>,
+    },
+    /// The commit of the last security review is not in the available history.
+    ReviewCommitUnknown {
+        /// The commit as recorded.
+        commit: String,
+    },
+    /// The last security review records no commit, so code drift cannot be tracked.
+    ReviewWithoutCommit,
+    /// A risk acceptance expires soon or has expired.
+    AcceptanceExpiring {
+        /// The threat.
+        threat: Id,
+        /// Its title.
+        title: String,
+        /// The expiry date.
+        expires: Date,
+        /// Days from today to the expiry; negative once expired.
+        days_left: i64,
+    },
+    /// An open threat at or above the queue severity has no mitigation.
+    UnmitigatedThreat {
+        /// The threat.
+        threat: Id,
+        /// Its title.
+        title: String,
+        /// Its severity.
+        severity: Severity,
+    },
+    /// A drafted threat awaits review.
+    DraftedThreat {
+        /// The threat.
+        threat: Id,
+        /// Its title.
+        title: String,
+    },
+    /// The model has no review at all.
+    NoReview,
+}
+
+impl QueueReason {
+    fn sort_key(&self) -> (u8, String) {
+        match self {
+            QueueReason::CodeChanged { component, .. } => (0, component.to_string()),
+            QueueReason::ReviewCommitUnknown { .. } => (1, String::new()),
+            QueueReason::ReviewWithoutCommit => (2, String::new()),
+            QueueReason::AcceptanceExpiring { threat, .. } => (3, threat.to_string()),
+            QueueReason::UnmitigatedThreat { threat, .. } => (4, threat.to_string()),
+            QueueReason::DraftedThreat { threat, .. } => (5, threat.to_string()),
+            QueueReason::NoReview => (6, String::new()),
+        }
+    }
+}
+
+/// What the queue is computed with.
+#[derive(Debug, Clone, Copy)]
+pub struct QueueOptions {
+    /// "Today", for expiries.
+    pub today: Date,
+    /// The expiry window in days.
+    pub expiry_warning_days: u32,
+    /// The severity from which an unmitigated open threat is queued.
+    pub severity: Severity,
+}
+
+impl ReviewQueue {
+    /// Builds the queue for the working tree's models. Without git, code drift
+    /// is skipped with a note; git failures past discovery are errors.
+    pub fn build(project: &Project, opts: QueueOptions) -> Result<ReviewQueue, GitError> {
+        let repo = Repo::discover(&project.config.root)?;
+        let mut notes = Vec::new();
+        match &repo {
+            None => notes.push(
+                "not a git repository: changes to covered code since the last review are not checked"
+                    .to_owned(),
+            ),
+            Some(r) if r.is_shallow() => notes.push(
+                "shallow clone: a review commit older than the fetched history is reported as unknown; run `git fetch --unshallow` to check it"
+                    .to_owned(),
+            ),
+            Some(_) => {}
+        }
+        let mut items = Vec::new();
+        for m in project
+            .models
+            .iter()
+            .filter(|m| m.model.status != ModelStatus::Retired)
+        {
+            let mut reasons = Vec::new();
+            if let Some(repo) = &repo {
+                reasons.extend(code_drift(repo, m)?);
+            }
+            reasons.extend(model_reasons(m, &opts));
+            items.extend(reasons.into_iter().map(|reason| QueueItem {
+                model: m.model.id.to_string(),
+                file: m.file.to_string_lossy().replace('\\', "/"),
+                reason,
+            }));
+        }
+        items.sort_by(|a, b| (&a.model, a.reason.sort_key()).cmp(&(&b.model, b.reason.sort_key())));
+        Ok(ReviewQueue {
+            today: opts.today,
+            expiry_warning_days: opts.expiry_warning_days,
+            severity: opts.severity,
+            notes,
+            items,
+        })
+    }
+}
+
+/// Expiring acceptances, unmitigated threats, drafted threats, missing reviews.
+fn model_reasons(m: &LoadedModel, opts: &QueueOptions) -> Vec<QueueReason> {
+    let model = &m.model;
+    let mut out = Vec::new();
+    for t in &model.threats {
+        if let Some(expires) = t.acceptance.as_ref().and_then(|a| a.expires) {
+            let days_left = opts.today.days_until(expires);
+            if days_left <= i64::from(opts.expiry_warning_days) {
+                out.push(QueueReason::AcceptanceExpiring {
+                    threat: t.id.clone(),
+                    title: t.title.clone(),
+                    expires,
+                    days_left,
+                });
+            }
+        }
+        let mitigated = t.mitigations.iter().any(|id| {
+            model
+                .mitigations
+                .iter()
+                .any(|x| &x.id == id && x.status != MitigationStatus::Rejected)
+        });
+        if t.status == ThreatStatus::Open && t.severity >= opts.severity && !mitigated {
+            out.push(QueueReason::UnmitigatedThreat {
+                threat: t.id.clone(),
+                title: t.title.clone(),
+                severity: t.severity,
+            });
+        }
+        if t.drafted {
+            out.push(QueueReason::DraftedThreat {
+                threat: t.id.clone(),
+                title: t.title.clone(),
+            });
+        }
+    }
+    if model.reviews.is_empty() {
+        out.push(QueueReason::NoReview);
+    }
+    out
+}
+
+/// Components whose covered code changed since the last security review's commit.
+fn code_drift(repo: &Repo, m: &LoadedModel) -> Result<Vec<QueueReason>, GitError> {
+    let Some(review) = m.model.last_review(Some(ReviewKind::Security)) else {
+        return Ok(Vec::new());
+    };
+    let Some(commit) = &review.commit else {
+        return Ok(vec![QueueReason::ReviewWithoutCommit]);
+    };
+    let Ok(since) = repo.resolve(commit) else {
+        return Ok(vec![QueueReason::ReviewCommitUnknown {
+            commit: commit.clone(),
+        }]);
+    };
+    let mut out = Vec::new();
+    for c in &m.model.components {
+        let Some(code) = c.code.as_ref().filter(|code| !code.paths.is_empty()) else {
+            continue;
+        };
+        let pathspecs: Vec<String> = code.paths.iter().map(|p| format!(":(glob){p}")).collect();
+        let (commits, mut files) = changes_since(repo, &since, &pathspecs)?;
+        files.sort();
+        files.dedup();
+        let uncommitted = uncommitted(repo, &pathspecs)?;
+        if !commits.is_empty() || !uncommitted.is_empty() {
+            out.push(QueueReason::CodeChanged {
+                component: c.id.clone(),
+                since: commit.clone(),
+                commits,
+                files,
+                uncommitted,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn changes_since(
+    repo: &Repo,
+    since: &str,
+    pathspecs: &[String],
+) -> Result<(Vec<CommitInfo>, Vec<String>), GitError> {
+    let range = format!("{since}..HEAD");
+    let mut args = vec![
+        "log",
+        "-z",
+        "--name-only",
+        "--no-show-signature",
+        COMMIT_FORMAT,
+        &range,
+        "--",
+    ];
+    args.extend(pathspecs.iter().map(String::as_str));
+    let text = repo.run_text(&args)?;
+    let (mut commits, mut files) = (Vec::new(), Vec::new());
+    for record in text.split('\x1e').filter(|r| !r.is_empty()) {
+        let mut fields = record.split('\0');
+        commits.push(parse_commit(fields.next().unwrap_or_default())?);
+        for f in fields
+            .map(|f| f.trim_start_matches('\n'))
+            .filter(|f| !f.is_empty())
+        {
+            if let Some(p) = repo.project_path(f) {
+                files.push(p.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok((commits, files))
+}
+
+/// Covered files changed in the index or the work tree, or untracked.
+fn uncommitted(repo: &Repo, pathspecs: &[String]) -> Result<Vec<String>, GitError> {
+    let mut args = vec![
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--",
+    ];
+    args.extend(pathspecs.iter().map(String::as_str));
+    let text = repo.run_text(&args)?;
+    let mut files = Vec::new();
+    let mut entries = text.split('\0').filter(|e| !e.is_empty());
+    while let Some(entry) = entries.next() {
+        let (status, path) = (
+            entry.get(..2).unwrap_or_default(),
+            entry.get(3..).unwrap_or_default(),
+        );
+        if status.starts_with('R') || status.starts_with('C') {
+            entries.next(); // the original path of a rename or copy
+        }
+        if let Some(p) = repo.project_path(path) {
+            files.push(p.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
