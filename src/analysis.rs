@@ -29,6 +29,10 @@ impl Analysis {
         findings.extend(index_findings);
         findings.extend(code_findings);
         let findings = check::run(&project, findings, opts);
-        Ok(Analysis { project, findings, code })
+        Ok(Analysis {
+            project,
+            findings,
+            code,
+        })
     }
 }

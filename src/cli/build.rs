@@ -30,7 +30,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
         today: args.project.today(),
         deny_drafts: args.deny_drafts,
     };
-    let Analysis { project, findings, .. } = Analysis::run(args.project.config()?, &opts)?;
+    let Analysis {
+        project, findings, ..
+    } = Analysis::run(args.project.config()?, &opts)?;
     let sources = SourceText {
         loaded: &project.sources,
         root: &project.config.root,

@@ -15,7 +15,7 @@ use crate::model::{FORMAT_VERSION, Model};
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Structural nesting deeper than this is refused (a model needs about six levels).
-const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 32;
 
 /// The JSON Schema of [`Model`], generated once.
 pub fn model_schema() -> &'static Value {
