@@ -136,14 +136,15 @@ pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
             .copied()
             .filter(|c| answer(m, id, required, notes, *c) == CellAnswer::Gap)
             .collect();
-        let span = Some(lm.span_at(&[section, &i.to_string(), "id"]));
+        // Positions cost a parse of the file: only ask for one with a finding.
+        let span = || Some(lm.span_at(&[section, &i.to_string(), "id"]));
         if full && !gaps.is_empty() {
             let names: Vec<&str> = gaps.iter().map(|c| c.as_str()).collect();
             out.push(
                 Diagnostic::new(
                     Rule::StrideCoverage,
                     &lm.file,
-                    span,
+                    span(),
                     format!("{what} `{id}` has no threat and no not-applicable note for: {}", names.join(", ")),
                 )
                 .with_help(format!(
@@ -157,7 +158,7 @@ pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
             );
         } else if !full && gaps.len() == required.len() {
             out.push(
-                Diagnostic::new(Rule::StrideCoverage, &lm.file, span, format!("{what} `{id}` has no threat at all"))
+                Diagnostic::new(Rule::StrideCoverage, &lm.file, span(), format!("{what} `{id}` has no threat at all"))
                     .with_help(format!(
                         "risk is {}: each component and boundary-crossing flow needs at least one threat (with `target: {id}`) or a not-applicable note",
                         m.risk

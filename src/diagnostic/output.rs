@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -23,7 +24,7 @@ pub enum Format {
 /// Where the printer finds the text of the files findings point into.
 pub struct SourceText<'a> {
     /// Texts already in memory (the model files).
-    pub loaded: &'a BTreeMap<PathBuf, String>,
+    pub loaded: &'a BTreeMap<PathBuf, Arc<str>>,
     /// The project root, to read other files (Rust sources) on demand.
     pub root: &'a Path,
 }
@@ -31,7 +32,7 @@ pub struct SourceText<'a> {
 impl SourceText<'_> {
     fn get(&self, file: &Path) -> Option<Cow<'_, str>> {
         match self.loaded.get(file) {
-            Some(t) => Some(Cow::Borrowed(t.as_str())),
+            Some(t) => Some(Cow::Borrowed(&**t)),
             None => std::fs::read_to_string(self.root.join(file))
                 .ok()
                 .map(Cow::Owned),
@@ -235,7 +236,7 @@ mod tests {
         let mut loaded = BTreeMap::new();
         loaded.insert(
             PathBuf::from("models/a.yaml"),
-            "tm: 1\ntitel: x\n".to_owned(),
+            Arc::from("tm: 1\ntitel: x\n"),
         );
         let out = render(
             &finding(),

@@ -208,14 +208,9 @@ fn parse_blobs(repo: &Repo, chains: &[Chain]) -> Result<Parsed, GitError> {
 }
 
 /// Parses model bytes; on failure, the number of load errors.
-///
-/// A history reads hundreds of versions and needs no source positions, so a
-/// valid file is deserialized straight into [`Model`]; only a file that fails
-/// goes through the positioned loader, which also salvages its valid entries.
 pub(crate) fn parse_model(path: &Path, bytes: Vec<u8>) -> Result<Model, usize> {
-    if let Some(model) = std::str::from_utf8(&bytes).ok().and_then(parse_valid) {
-        return Ok(model);
-    }
+    // The loader reads a valid model without building its position tree, so
+    // this is fast for the common case and exact for the rest.
     let (_, (loaded, diags)) = load_model_text(path, bytes);
     loaded.map(|l| l.model).ok_or_else(|| {
         diags
@@ -223,19 +218,6 @@ pub(crate) fn parse_model(path: &Path, bytes: Vec<u8>) -> Result<Model, usize> {
             .filter(|d| d.rule.default_severity() == Severity::Error)
             .count()
     })
-}
-
-/// The model when `text` is a valid model of this format version.
-fn parse_valid(text: &str) -> Option<Model> {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = 64;
-    budget.max_documents = 1;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<Model>(text, options)
-        .ok()
-        .filter(|m| m.tm == crate::model::FORMAT_VERSION)
 }
 
 /// The history of one chain, and the model as committed at HEAD (its newest

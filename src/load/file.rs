@@ -1,6 +1,7 @@
 //! One model file: bytes → text → positioned tree → checked shape → typed model.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -15,7 +16,7 @@ use crate::model::{FORMAT_VERSION, Model};
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 
 /// Structural nesting deeper than this is refused (a model needs about six levels).
-const MAX_DEPTH: usize = 32;
+pub(super) const MAX_DEPTH: usize = 32;
 
 /// The JSON Schema of [`Model`], generated once.
 pub fn model_schema() -> &'static Value {
@@ -30,7 +31,7 @@ pub fn model_schema() -> &'static Value {
 pub fn load_model_text(
     file: &Path,
     bytes: Vec<u8>,
-) -> (String, (Option<LoadedModel>, Vec<Diagnostic>)) {
+) -> (Arc<str>, (Option<LoadedModel>, Vec<Diagnostic>)) {
     let fail =
         |rule, span, msg: String, help: &str| vec![file_diagnostic(rule, file, span, msg, help)];
     if bytes.len() > MAX_FILE_BYTES {
@@ -39,7 +40,7 @@ pub fn load_model_text(
             bytes.len()
         );
         return (
-            String::new(),
+            Arc::from(""),
             (
                 None,
                 fail(
@@ -57,7 +58,7 @@ pub fn load_model_text(
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let span = span_of_offset(&text, e.utf8_error().valid_up_to());
             return (
-                text,
+                Arc::from(text),
                 (
                     None,
                     fail(
@@ -70,11 +71,13 @@ pub fn load_model_text(
             );
         }
     };
+    let text: Arc<str> = Arc::from(text);
     let outcome = load_text(file, &text);
     (text, outcome)
 }
 
-fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) {
+fn load_text(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Diagnostic>) {
+    let shared = || Arc::clone(text);
     let fail = |rule, span, msg: String, help: &str| {
         (None, vec![file_diagnostic(rule, file, span, msg, help)])
     };
@@ -90,6 +93,21 @@ fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) 
             "a model needs at least `tm: 1`, `id`, `title`, `status` and `risk`; `tm init` writes a commented example",
         );
     }
+    if let Some(model) = super::fast::read_valid(text, MAX_DEPTH) {
+        return (
+            Some(LoadedModel::new(file, model, true, shared(), None)),
+            Vec::new(),
+        );
+    }
+    load_positioned(file, text)
+}
+
+/// The full path: positioned tree, structure check of every value, typed model.
+fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Diagnostic>) {
+    let shared = || Arc::clone(text);
+    let fail = |rule, span, msg: String, help: &str| {
+        (None, vec![file_diagnostic(rule, file, span, msg, help)])
+    };
     let tree = match Node::parse(text, MAX_DEPTH) {
         Ok(tree) => tree,
         Err(e) => return (None, vec![yaml_error(file, text, &e)]),
@@ -123,12 +141,13 @@ fn load_text(file: &Path, text: &str) -> (Option<LoadedModel>, Vec<Diagnostic>) 
                 d.model = Some(id.clone());
             }
             (
-                Some(LoadedModel {
-                    file: file.to_path_buf(),
+                Some(LoadedModel::new(
+                    file,
                     model,
-                    tree,
                     complete,
-                }),
+                    shared(),
+                    Some(tree),
+                )),
                 diagnostics,
             )
         }
@@ -314,5 +333,53 @@ fn span_of_offset(text: &str, offset: usize) -> Span {
         column,
         offset,
         len: 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every fixture and shipped model: the fast path accepts a file only when
+    /// the full path finds nothing wrong with it, and both read the same model.
+    #[test]
+    fn fast_and_positioned_paths_agree() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dirs = [
+            "tests/fixtures/rules",
+            "tests/fixtures/site/models",
+            "models",
+            "themes/init",
+        ];
+        let mut compared = 0;
+        for dir in dirs {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_none_or(|e| e != "yaml") {
+                    continue;
+                }
+                let text: Arc<str> = Arc::from(std::fs::read_to_string(&path).unwrap());
+                let fast = super::super::fast::read_valid(&text, MAX_DEPTH);
+                let (full, diags) = load_positioned(&path, &text);
+                let structural = diags.iter().any(|d| d.rule < Rule::DuplicateId);
+                match fast {
+                    Some(model) => {
+                        assert!(
+                            !structural,
+                            "{}: fast path accepted what the full path rejects: {diags:?}",
+                            path.display()
+                        );
+                        assert_eq!(full.map(|f| f.model), Some(model), "{}", path.display());
+                    }
+                    None => assert!(
+                        structural,
+                        "{}: fast path rejected a valid model",
+                        path.display()
+                    ),
+                }
+                compared += 1;
+            }
+        }
+        assert!(compared > 25, "{compared}");
     }
 }

@@ -2,6 +2,7 @@
 //! model file under the models directory, each problem reported with its
 //! position, every file read even when an earlier one is broken.
 
+mod fast;
 mod file;
 mod node;
 mod shape;
@@ -11,6 +12,7 @@ pub use node::{Node, NodeValue};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -41,28 +43,65 @@ pub enum LoadError {
     },
 }
 
-/// One model file that parsed into a model (possibly with some entries dropped).
+/// One model file that parsed into a model (invalid values, if any, replaced
+/// by placeholders).
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
     /// The file, relative to the project root.
     pub file: PathBuf,
     /// The typed model.
     pub model: Model,
-    /// The positioned YAML tree, for pointing diagnostics at values.
-    pub tree: Node,
     /// False when invalid values were replaced by placeholders to keep reading;
     /// only the id and reference rules run on an incomplete model.
     pub complete: bool,
+    /// The file's text, shared with [`Project::sources`].
+    text: Arc<str>,
+    /// The positioned YAML tree, built on first use: a valid model is read
+    /// without it, and only a finding that needs a position pays for it.
+    tree: OnceLock<Node>,
 }
 
 impl LoadedModel {
+    fn new(
+        file: &Path,
+        model: Model,
+        complete: bool,
+        text: Arc<str>,
+        tree: Option<Node>,
+    ) -> LoadedModel {
+        let cell = OnceLock::new();
+        if let Some(tree) = tree {
+            cell.set(tree).expect("a new cell is empty");
+        }
+        LoadedModel {
+            file: file.to_path_buf(),
+            model,
+            complete,
+            text,
+            tree: cell,
+        }
+    }
+
     /// The position of the value at `path` (e.g. `["threats", "3", "target"]`),
     /// falling back to the nearest enclosing node that exists.
     pub fn span_at<S: AsRef<str>>(&self, path: &[S]) -> Span {
+        let tree = self.tree.get_or_init(|| {
+            // The text parsed once already, so this cannot fail; a failure
+            // would only cost the position, never the finding.
+            Node::parse(&self.text, file::MAX_DEPTH).unwrap_or(Node {
+                span: Span {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                    len: 0,
+                },
+                value: NodeValue::Null,
+            })
+        });
         (0..=path.len())
             .rev()
-            .find_map(|n| self.tree.at_path(&path[..n]))
-            .map_or(self.tree.span, |n| n.span)
+            .find_map(|n| tree.at_path(&path[..n]))
+            .map_or(tree.span, |n| n.span)
     }
 }
 
@@ -75,7 +114,7 @@ pub struct Project {
     /// The models that loaded, sorted by file.
     pub models: Vec<LoadedModel>,
     /// Text of every model file read, by path relative to the root.
-    pub sources: BTreeMap<PathBuf, String>,
+    pub sources: BTreeMap<PathBuf, Arc<str>>,
 }
 
 impl Project {

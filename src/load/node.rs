@@ -63,21 +63,27 @@ impl NodeValue {
     }
 }
 
+/// The parser settings of every YAML read in tm: YAML 1.2 booleans and
+/// numbers, one document per file, and budgets against hostile input.
+pub fn yaml_options(max_depth: usize) -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = max_depth;
+    budget.max_aliases = 10_000;
+    budget.max_documents = 1;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.with_snippet = false;
+    options.strict_booleans = true;
+    options.leading_zero_numbers_as_strings = true;
+    options
+}
+
 impl Node {
     /// Parses one YAML document with the budgets that keep hostile input
     /// (alias bombs, deep nesting, multi-document streams) from hanging tm.
     /// Booleans follow YAML 1.2: `yes`, `no`, `on`, `off` stay text.
     pub fn parse(text: &str, max_depth: usize) -> Result<Node, serde_saphyr::Error> {
-        let mut budget = serde_saphyr::Budget::default();
-        budget.max_depth = max_depth;
-        budget.max_aliases = 10_000;
-        budget.max_documents = 1;
-        let mut options = serde_saphyr::Options::default();
-        options.budget = Some(budget);
-        options.with_snippet = false;
-        options.strict_booleans = true;
-        options.leading_zero_numbers_as_strings = true;
-        serde_saphyr::from_str_with_options(text, options)
+        serde_saphyr::from_str_with_options(text, yaml_options(max_depth))
     }
 
     /// The value of `key` when this node is a mapping that has it.
