@@ -2,7 +2,7 @@
 //! DevTools protocol: every page loads from `file://` without JS errors or
 //! failed loads, every internal link and anchor resolves, nothing is requested
 //! from the network, hostile Markdown runs nothing, and search and the table
-//! filter work. Needs `/usr/bin/chromium` (see `ci/install-browser.sh`): the
+//! filter work. Needs `/usr/bin/chromium` (see `.ci/install-browser.sh`): the
 //! test fails without it when `CI=true`, and is skipped with a message otherwise.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -214,9 +214,11 @@ fn chromium_available() -> bool {
     }
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
-        "{CHROMIUM} is missing and CI=true: run ci/install-browser.sh"
+        "{CHROMIUM} is missing and CI=true: run .ci/install-browser.sh"
     );
-    eprintln!("SKIPPED browser test: {CHROMIUM} not found (install it with ci/install-browser.sh)");
+    eprintln!(
+        "SKIPPED browser test: {CHROMIUM} not found (install it with .ci/install-browser.sh)"
+    );
     false
 }
 
