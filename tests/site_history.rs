@@ -129,6 +129,10 @@ fn queue_and_unmodelled_pages_list_their_items() {
         ..unmodelled.find("id=\"suppressed\"").unwrap()];
     assert!(table.contains("src/main.rs:3"), "{table}");
     assert!(table.contains(">main</span>"), "{table}");
+    assert!(
+        table.contains("program entry <code>fn main</code>"),
+        "{table}"
+    );
 }
 
 #[test]

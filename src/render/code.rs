@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::context::{ElementNames, Link, mitigation_anchor, model_href};
+use super::markdown::inline_html;
 use crate::code::{CodeReport, ElementCode, EntryKind, ItemKind, ModelCode, source_url};
 
 /// Turns a file and line into a link, when `source-url` and the commit allow.
@@ -181,8 +182,8 @@ pub struct EntryRow {
     pub kind: EntryKind,
     /// The detector that found it.
     pub detector: &'static str,
-    /// A description.
-    pub what: &'static str,
+    /// A description (inline HTML from the detector table's Markdown).
+    pub what_html: String,
     /// The item around it.
     pub symbol: String,
     /// Why it is not reported (suppressed entries only).
@@ -208,7 +209,7 @@ pub fn unmodelled_page(code: &CodeReport, links: SourceLinks<'_>) -> UnmodelledP
         at: links.at(&e.file, Some(e.span.line)),
         kind: e.kind,
         detector: e.detector,
-        what: e.what,
+        what_html: inline_html(e.what),
         symbol: e.symbol.clone().unwrap_or_default(),
         by: by.to_owned(),
     };
