@@ -123,6 +123,11 @@ fn queue_and_unmodelled_pages_list_their_items() {
     assert!(queue.contains("code of component <code>api</code> changed since the security review"));
     assert!(queue.contains("Retry charges"));
     assert!(queue.contains(">acceptance expiring</a>"));
+    let index = read(repo.path(), "index.html");
+    assert!(
+        index.contains("href=\"queue.html#q-shop\" title=\"Code changed since the last security review: api\">code changed</a>"),
+        "drift flag on the index"
+    );
     let unmodelled = read(repo.path(), "unmodelled.html");
     assert!(unmodelled.contains("Symbols and entry points are understood for Rust only"));
     let table = &unmodelled[unmodelled.find("id=\"unmodelled\"").unwrap()

@@ -90,6 +90,9 @@ pub struct ModelSummary {
     pub last_review: Option<String>,
     /// How many check findings concern the model.
     pub findings: usize,
+    /// Components whose code changed since the last security review (from the
+    /// review queue; empty when no queue was gathered).
+    pub drift: Vec<String>,
 }
 
 /// Threat counts by status.
@@ -334,6 +337,7 @@ pub fn summarize(loaded: &LoadedModel, findings: usize) -> ModelSummary {
             .count(),
         last_review: m.last_review(None).map(|r| r.at.to_string()),
         findings,
+        drift: Vec::new(),
     }
 }
 

@@ -233,6 +233,19 @@ pub struct QueueRow {
     pub href: String,
 }
 
+/// The components of a model whose code changed since its last security review.
+pub fn drifted(queue: &ReviewQueue, model: &str) -> Vec<String> {
+    queue
+        .items
+        .iter()
+        .filter(|i| i.model == model)
+        .filter_map(|i| match &i.reason {
+            QueueReason::CodeChanged { component, .. } => Some(component.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Builds the queue page.
 pub fn queue_page(queue: &ReviewQueue, project: &Project) -> QueuePage {
     let mut models: Vec<QueueGroup> = Vec::new();

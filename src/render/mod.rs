@@ -178,7 +178,14 @@ pub fn render(
         .models
         .iter()
         .zip(&per_model)
-        .map(|(m, d)| context::summarize(m, d.len()))
+        .map(|(m, d)| {
+            let mut summary = context::summarize(m, d.len());
+            summary.drift = inputs
+                .queue
+                .map(|q| history::drifted(q, &summary.id))
+                .unwrap_or_default();
+            summary
+        })
         .collect();
     let general: Vec<FindingRow> = findings
         .diagnostics
