@@ -187,3 +187,23 @@ fn outside_git_the_site_says_there_is_no_history() {
     let queue = read(dir.path(), "queue.html");
     assert!(queue.contains("not a git repository: changes to covered code"));
 }
+
+#[test]
+fn a_shallow_clone_builds_and_says_where_history_starts() {
+    let (repo, _) = scripted();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    history_support::git_in(
+        clone.path(),
+        &["clone", "-q", "--depth", "1", &url, "c"],
+        "2026-02-01T10:00:00+00:00",
+    );
+    let dir = clone.path().join("c");
+    build(&dir);
+    let html = read(&dir, "models/shop.html");
+    assert!(
+        html.contains("<p class=\"note\">shallow clone: history reaches back to"),
+        "{html}"
+    );
+    assert!(html.contains("history starts here"), "{html}");
+}
