@@ -67,6 +67,8 @@ fn builds_every_page_into_book() {
         "search.html",
         "mitigations.html",
         "heatmap.html",
+        "queue.html",
+        "unmodelled.html",
         "models/small.html",
         "models/marketplace.html",
         "models/hostile.html",
@@ -199,6 +201,8 @@ fn snapshot_of_the_small_fixture_site() {
         "models/small.html",
         "heatmap.html",
         "mitigations.html",
+        "queue.html",
+        "unmodelled.html",
     ] {
         let html = std::fs::read_to_string(book.join(page)).unwrap();
         insta::assert_snapshot!(page.replace('/', "__"), html);

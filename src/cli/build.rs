@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 
 use super::{CliError, Outcome, ProjectArgs};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, GitFacts};
 use crate::check::CheckOptions;
 use crate::diagnostic::{Format, SourceText, render};
-use crate::render::{self as site, Theme};
+use crate::history::QueueOptions;
+use crate::render::{self as site, SiteInputs, Theme};
 
 /// Arguments of `tm build`.
 #[derive(Debug, clap::Args)]
@@ -31,7 +32,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
         deny_drafts: args.deny_drafts,
     };
     let Analysis {
-        project, findings, ..
+        project,
+        findings,
+        code,
     } = Analysis::run(args.project.config()?, &opts)?;
     let sources = SourceText {
         loaded: &project.sources,
@@ -51,7 +54,20 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
             .map_err(|e| CliError::Other(e.to_string()))?,
         None => Theme::default_theme(),
     };
-    let built = site::render(&project, &findings, &theme, &[])
+    let queue = QueueOptions {
+        today: opts.today,
+        expiry_warning_days: project.config.tm.expiry_warning_days,
+        severity: project.config.tm.queue_severity,
+    };
+    let git = GitFacts::gather(&project, queue).map_err(|e| CliError::Other(e.to_string()))?;
+    let inputs = SiteInputs {
+        code: &code,
+        history: Some(&git.history),
+        queue: Some(&git.queue),
+        head: git.head.as_ref(),
+        extra_pages: &[],
+    };
+    let built = site::render(&project, &findings, &theme, &inputs)
         .map_err(|e| CliError::Other(format!("{e:#}")))?;
     let dest = args
         .dest

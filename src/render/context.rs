@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::code::{CodeSection, SourceLinks};
 use super::diagram;
+use super::history::{HistorySection, timeline_anchor};
 use super::markdown::to_html;
+use crate::code::ModelCode;
 use crate::diagnostic::Diagnostic;
+use crate::history::{HistoryReach, ModelHistory};
 use crate::load::LoadedModel;
-use crate::model::{
-    Model, NotApplicable, RiskLevel, Severity, StrideCategory, Threat, ThreatStatus,
-};
+use crate::model::{Model, Severity, Threat, ThreatStatus};
 
 /// Everything a model page shows.
 #[derive(Debug, Serialize)]
@@ -36,7 +38,7 @@ pub struct ModelPage {
     /// The STRIDE table: one row per threat.
     pub threats: Vec<ThreatRow>,
     /// The coverage matrix: one row per component and flow.
-    pub coverage: Vec<CoverageRow>,
+    pub coverage: Vec<super::coverage::CoverageRow>,
     /// Mitigations with status, cost and residual risk.
     pub mitigations: Vec<MitigationRow>,
     /// Reviews and sign-offs.
@@ -45,6 +47,22 @@ pub struct ModelPage {
     pub accepted: Vec<AcceptedRow>,
     /// Check findings about this model.
     pub findings: Vec<FindingRow>,
+    /// Files and symbols the components and mitigations cover, if any.
+    pub code: Option<CodeSection>,
+    /// Commits that touched the model and each threat's timeline, if gathered.
+    pub history: Option<HistorySection>,
+}
+
+/// What a model page shows besides the model itself, gathered by earlier stages.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelExtras<'a> {
+    /// The code cross-check's view of this model.
+    pub code: Option<&'a ModelCode>,
+    /// How to link to the code.
+    pub links: SourceLinks<'a>,
+    /// How far git history reaches, and this model's history (`None` inside
+    /// when the file has no commit yet); `None` when history was not gathered.
+    pub history: Option<(&'a HistoryReach, Option<&'a ModelHistory>)>,
 }
 
 /// The facts about a model the index and the model page header share.
@@ -72,6 +90,9 @@ pub struct ModelSummary {
     pub last_review: Option<String>,
     /// How many check findings concern the model.
     pub findings: usize,
+    /// Components whose code changed since the last security review (from the
+    /// review queue; empty when no queue was gathered).
+    pub drift: Vec<String>,
 }
 
 /// Threat counts by status.
@@ -121,6 +142,8 @@ pub struct ElementRow {
     pub detail: String,
     /// Description as HTML.
     pub description_html: String,
+    /// Anchor of its entry in the code section, when it names code.
+    pub code: String,
 }
 
 /// A link to something on a page, with its label.
@@ -167,30 +190,8 @@ pub struct ThreatRow {
     pub drafted: bool,
     /// Why not applicable / to whom transferred, as HTML.
     pub reason_html: String,
-}
-
-/// One row of the coverage matrix.
-#[derive(Debug, Serialize)]
-pub struct CoverageRow {
-    /// Link to the element.
-    pub element: Link,
-    /// Whether full coverage is required here (component, or flow crossing a boundary).
-    pub required: bool,
-    /// One cell per STRIDE category, in S T R I D E order.
-    pub cells: Vec<CoverageCell>,
-}
-
-/// One cell of the coverage matrix.
-#[derive(Debug, Serialize)]
-pub struct CoverageCell {
-    /// The category letter.
-    pub letter: char,
-    /// `threats`, `not-applicable`, `gap` or `optional`.
-    pub state: &'static str,
-    /// Number of threats.
-    pub count: usize,
-    /// The first threat's anchor, or the not-applicable reason.
-    pub detail: String,
+    /// Anchor of its timeline in the history section, when it has one.
+    pub timeline: String,
 }
 
 /// A mitigation.
@@ -336,13 +337,35 @@ pub fn summarize(loaded: &LoadedModel, findings: usize) -> ModelSummary {
             .count(),
         last_review: m.last_review(None).map(|r| r.at.to_string()),
         findings,
+        drift: Vec::new(),
     }
 }
 
 /// Builds the context of one model page.
-pub fn model_page(loaded: &LoadedModel, findings: &[&Diagnostic]) -> ModelPage {
+pub fn model_page(
+    loaded: &LoadedModel,
+    findings: &[&Diagnostic],
+    extras: ModelExtras<'_>,
+) -> ModelPage {
     let m = &loaded.model;
     let names = ElementNames::new(m);
+    let threat_ids: Vec<&str> = m.threats.iter().map(|t| t.id.as_str()).collect();
+    let history = extras
+        .history
+        .map(|(reach, h)| super::history::model_section(reach, h, &threat_ids));
+    let with_timeline = |mut row: ThreatRow| {
+        if history
+            .as_ref()
+            .is_some_and(|h| h.timelines.iter().any(|t| t.threat == row.id))
+        {
+            row.timeline = timeline_anchor(&row.id);
+        }
+        row
+    };
+    let with_code: Vec<&str> = extras
+        .code
+        .map(|c| c.components.iter().map(|e| e.id.as_str()).collect())
+        .unwrap_or_default();
     ModelPage {
         summary: summarize(loaded, findings.len()),
         owners: m.owners.clone(),
@@ -366,9 +389,13 @@ pub fn model_page(loaded: &LoadedModel, findings: &[&Diagnostic]) -> ModelPage {
             })
             .collect(),
         diagram_svg: diagram::render(m),
-        elements: elements(m),
-        threats: m.threats.iter().map(|t| threat_row(t, &names, m)).collect(),
-        coverage: coverage(m, &names),
+        elements: elements(m, &with_code),
+        threats: m
+            .threats
+            .iter()
+            .map(|t| with_timeline(threat_row(t, &names, m)))
+            .collect(),
+        coverage: super::coverage::matrix(m, &names),
         mitigations: mitigations(m, &names),
         reviews: m
             .reviews
@@ -402,14 +429,16 @@ pub fn model_page(loaded: &LoadedModel, findings: &[&Diagnostic]) -> ModelPage {
             })
             .collect(),
         findings: findings.iter().map(|d| FindingRow::new(d)).collect(),
+        code: super::code::model_section(extras.code, &names, extras.links),
+        history,
     }
 }
 
 /// Display names of the elements of a model, by id.
-struct ElementNames<'a>(BTreeMap<&'a str, &'a str>);
+pub(super) struct ElementNames<'a>(BTreeMap<&'a str, &'a str>);
 
 impl<'a> ElementNames<'a> {
-    fn new(m: &'a Model) -> ElementNames<'a> {
+    pub(super) fn new(m: &'a Model) -> ElementNames<'a> {
         let mut map = BTreeMap::new();
         for c in &m.components {
             map.insert(c.id.as_str(), c.name.as_str());
@@ -423,7 +452,7 @@ impl<'a> ElementNames<'a> {
         ElementNames(map)
     }
 
-    fn link(&self, id: &str) -> Link {
+    pub(super) fn link(&self, id: &str) -> Link {
         Link {
             label: self.0.get(id).copied().unwrap_or(id).to_owned(),
             href: format!("#{}", element_anchor(id)),
@@ -480,10 +509,18 @@ fn threat_row(t: &Threat, names: &ElementNames<'_>, m: &Model) -> ThreatRow {
         status: t.status.as_str(),
         drafted: t.drafted,
         reason_html: md(t.reason.as_deref()),
+        timeline: String::new(),
     }
 }
 
-fn elements(m: &Model) -> Vec<ElementRow> {
+fn elements(m: &Model, with_code: &[&str]) -> Vec<ElementRow> {
+    let code = |id: &str| {
+        if with_code.contains(&id) {
+            format!("code-{id}")
+        } else {
+            String::new()
+        }
+    };
     let components = m.components.iter().map(|c| ElementRow {
         anchor: element_anchor(c.id.as_str()),
         element: "component",
@@ -494,6 +531,7 @@ fn elements(m: &Model) -> Vec<ElementRow> {
             None => c.kind.as_str().to_owned(),
         },
         description_html: md(c.description.as_deref()),
+        code: code(c.id.as_str()),
     });
     let flows = m.flows.iter().map(|f| ElementRow {
         anchor: element_anchor(f.id.as_str()),
@@ -520,6 +558,7 @@ fn elements(m: &Model) -> Vec<ElementRow> {
             },
         ),
         description_html: md(f.description.as_deref()),
+        code: String::new(),
     });
     let boundaries = m.boundaries.iter().map(|b| ElementRow {
         anchor: element_anchor(b.id.as_str()),
@@ -535,67 +574,9 @@ fn elements(m: &Model) -> Vec<ElementRow> {
                 .join(" and ")
         ),
         description_html: md(b.description.as_deref()),
+        code: String::new(),
     });
     components.chain(flows).chain(boundaries).collect()
-}
-
-/// Only high- and critical-risk models must cover every STRIDE category, so
-/// only there is a missing cell a gap.
-fn coverage(m: &Model, names: &ElementNames<'_>) -> Vec<CoverageRow> {
-    let deep = m.risk >= RiskLevel::High;
-    let mut rows: Vec<CoverageRow> = m
-        .components
-        .iter()
-        .map(|c| coverage_row(m, names, c.id.as_str(), deep, &c.not_applicable))
-        .collect();
-    for f in &m.flows {
-        let required = deep && diagram::crosses_boundary(m, f);
-        rows.push(coverage_row(
-            m,
-            names,
-            f.id.as_str(),
-            required,
-            &f.not_applicable,
-        ));
-    }
-    rows
-}
-
-fn coverage_row(
-    m: &Model,
-    names: &ElementNames<'_>,
-    id: &str,
-    required: bool,
-    not_applicable: &[NotApplicable],
-) -> CoverageRow {
-    let cells = StrideCategory::ALL
-        .iter()
-        .map(|&cat| {
-            let threats: Vec<&Threat> = m
-                .threats
-                .iter()
-                .filter(|t| t.target.as_str() == id && t.stride.0.contains(&cat))
-                .collect();
-            let na = not_applicable.iter().find(|n| n.stride.0.contains(&cat));
-            let (state, detail) = match (threats.first(), na) {
-                (Some(t), _) => ("threats", t.id.to_string()),
-                (None, Some(n)) => ("not-applicable", n.reason.clone()),
-                (None, None) if required => ("gap", String::new()),
-                (None, None) => ("optional", String::new()),
-            };
-            CoverageCell {
-                letter: cat.letter(),
-                state,
-                count: threats.len(),
-                detail,
-            }
-        })
-        .collect();
-    CoverageRow {
-        element: names.link(id),
-        required,
-        cells,
-    }
 }
 
 fn mitigations(m: &Model, names: &ElementNames<'_>) -> Vec<MitigationRow> {

@@ -45,6 +45,20 @@ pub fn to_html(markdown: &str) -> String {
     }
 }
 
+/// Renders one line of Markdown (a change, a queue item) as inline HTML,
+/// without the paragraph around it; sanitized like [`to_html`].
+pub fn inline_html(markdown: &str) -> String {
+    let html = to_html(markdown);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_owned(),
+        _ => html,
+    }
+}
+
 /// Whether pulldown-cmark's output may carry anything unsafe. Without raw HTML,
 /// links or images its output is only the tags it generates itself around
 /// escaped text, so the (comparatively slow) HTML parse of ammonia is skipped.
@@ -61,11 +75,16 @@ fn needs_sanitizing(events: &[Event<'_>]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::to_html;
+    use super::{inline_html, to_html};
 
     #[test]
     fn formats_plain_markdown() {
         assert_eq!(to_html("*hi* `x`"), "<p><em>hi</em> <code>x</code></p>\n");
+        assert_eq!(
+            inline_html("threat `T-1` “a”"),
+            "threat <code>T-1</code> “a”"
+        );
+        assert!(!inline_html("“<script>x</script>”").contains("<script"));
     }
 
     #[test]

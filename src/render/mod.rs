@@ -3,8 +3,11 @@
 //! built from the typed models, through Tera templates with autoescape on;
 //! only sanitized Markdown and tm's own SVG are inserted unescaped.
 
+pub mod code;
 pub mod context;
+pub mod coverage;
 pub mod diagram;
+pub mod history;
 pub mod markdown;
 pub mod overview;
 pub mod search;
@@ -18,7 +21,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::code::CodeReport;
 use crate::diagnostic::{Diagnostic, Findings};
+use crate::history::{CommitInfo, ProjectHistory, ReviewQueue};
 use crate::load::Project;
 pub use context::FindingRow;
 pub use theme::Theme;
@@ -52,6 +57,22 @@ pub struct ExtraPage {
     pub body_html: String,
 }
 
+/// What earlier stages found besides the models and findings, passed to the
+/// renderer as typed data: render itself never runs git nor reads files.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteInputs<'a> {
+    /// The code cross-check: covered files and symbols, unmodelled entry points.
+    pub code: &'a CodeReport,
+    /// Every model's git history; `None` when not gathered.
+    pub history: Option<&'a ProjectHistory>,
+    /// The review queue; `None` leaves the queue page out.
+    pub queue: Option<&'a ReviewQueue>,
+    /// The commit the site describes, for `{commit}` in `source-url`.
+    pub head: Option<&'a CommitInfo>,
+    /// Pages contributed by other stages.
+    pub extra_pages: &'a [ExtraPage],
+}
+
 /// Why the site could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -71,19 +92,30 @@ const BUILT_IN_NAV: &[(&str, &str)] = &[
     ("Models", "index.html"),
     ("Mitigations", "mitigations.html"),
     ("Risk heat map", "heatmap.html"),
+    ("Review queue", QUEUE_PAGE),
+    ("Unmodelled code", "unmodelled.html"),
     ("Search", "search.html"),
 ];
+
+/// The review queue page, left out when no queue was gathered.
+const QUEUE_PAGE: &str = "queue.html";
 
 /// Renders the whole site.
 pub fn render(
     project: &Project,
     findings: &Findings,
     theme: &Theme,
-    extra_pages: &[ExtraPage],
+    inputs: &SiteInputs<'_>,
 ) -> Result<Site, RenderError> {
     let tera = templates(theme)?;
+    let extra_pages = inputs.extra_pages;
+    let links = code::SourceLinks {
+        template: project.config.tm.source_url.as_deref(),
+        commit: inputs.head.map(|c| c.id.as_str()),
+    };
     let mut nav: Vec<NavEntry> = BUILT_IN_NAV
         .iter()
+        .filter(|(_, href)| *href != QUEUE_PAGE || inputs.queue.is_some())
         .map(|(title, href)| NavEntry {
             title: (*title).to_owned(),
             href: (*href).to_owned(),
@@ -124,7 +156,17 @@ pub fn render(
         .par_iter()
         .zip(per_model.par_iter())
         .map(|(loaded, diags)| {
-            let ctx = context::model_page(loaded, diags);
+            let id = loaded.model.id.as_str();
+            let extras = context::ModelExtras {
+                code: inputs.code.for_model(id),
+                links,
+                history: inputs.history.map(|h| {
+                    let file = loaded.file.to_string_lossy().replace('\\', "/");
+                    let model = h.models.iter().find(|m| m.file == file);
+                    (&h.reach, model)
+                }),
+            };
+            let ctx = context::model_page(loaded, diags, extras);
             page("model.html", &ctx.summary.href.clone(), &|c| {
                 c.insert("model", &ctx);
                 c.insert("title", &ctx.summary.title);
@@ -136,7 +178,14 @@ pub fn render(
         .models
         .iter()
         .zip(&per_model)
-        .map(|(m, d)| context::summarize(m, d.len()))
+        .map(|(m, d)| {
+            let mut summary = context::summarize(m, d.len());
+            summary.drift = inputs
+                .queue
+                .map(|q| history::drifted(q, &summary.id))
+                .unwrap_or_default();
+            summary
+        })
         .collect();
     let general: Vec<FindingRow> = findings
         .diagnostics
@@ -161,8 +210,19 @@ pub fn render(
         page("search.html", "search.html", &|c| {
             c.insert("title", "Search");
         })?,
+        page("unmodelled.html", "unmodelled.html", &|c| {
+            c.insert("title", "Unmodelled code");
+            c.insert("page", &code::unmodelled_page(inputs.code, links));
+        })?,
     ];
     pages.extend(fixed);
+    if let Some(queue) = inputs.queue {
+        let (path, html) = page("queue.html", QUEUE_PAGE, &|c| {
+            c.insert("title", "Review queue");
+            c.insert("queue", &history::queue_page(queue, project));
+        })?;
+        pages.insert(path, html);
+    }
     for extra in extra_pages {
         let (path, html) = page("page.html", &extra.path, &|c| {
             c.insert("title", &extra.title);

@@ -68,8 +68,8 @@ pub fn describe(item: &QueueItem) -> String {
     }
 }
 
-/// Details under an item: the commits and files of a code change.
-fn details(item: &QueueItem) -> Vec<String> {
+/// Details under an item, one Markdown line each: the commits and files of a code change.
+pub fn details(item: &QueueItem) -> Vec<String> {
     let QueueReason::CodeChanged {
         commits,
         files,
