@@ -63,27 +63,50 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    remove_stale(parent, &name)?;
+    remove_stale(parent, &name, &dest)?;
+    let exists = exists || dest.exists();
     let pid = std::process::id();
     let fresh = parent.join(format!(".{name}.tm-new-{pid}"));
     write_tree(site, &fresh)?;
-    if exists {
-        let old = parent.join(format!(".{name}.tm-old-{pid}"));
-        std::fs::rename(&dest, &old).map_err(io(&dest))?;
-        if let Err(source) = std::fs::rename(&fresh, &dest) {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old, &dest);
-            return Err(WriteError::Io { path: dest, source });
-        }
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    } else {
-        std::fs::rename(&fresh, &dest).map_err(io(&dest))?;
+    if !exists {
+        return std::fs::rename(&fresh, &dest).map_err(io(&dest));
     }
-    Ok(())
+    if swap_atomically(&fresh, &dest) {
+        // `fresh` now holds the previous site.
+        return std::fs::remove_dir_all(&fresh).map_err(io(&fresh));
+    }
+    // No atomic exchange here: two renames. A build killed between them
+    // leaves the previous site in `.NAME.tm-old-PID`, which the next build
+    // puts back (see `remove_stale`) before doing anything else.
+    let old = parent.join(format!(".{name}.tm-old-{pid}"));
+    std::fs::rename(&dest, &old).map_err(io(&dest))?;
+    if let Err(source) = std::fs::rename(&fresh, &dest) {
+        let _ = std::fs::rename(&old, &dest);
+        return Err(WriteError::Io { path: dest, source });
+    }
+    std::fs::remove_dir_all(&old).map_err(io(&old))
+}
+
+/// Exchanges two directories in one step (Linux `renameat2(RENAME_EXCHANGE)`),
+/// so that no moment exists without a site at `dest`. False when the system
+/// or file system cannot, and nothing was changed.
+#[cfg(target_os = "linux")]
+fn swap_atomically(fresh: &Path, dest: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, fresh, CWD, dest, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap_atomically(_fresh: &Path, _dest: &Path) -> bool {
+    false
 }
 
 fn write_tree(site: &Site, dir: &Path) -> Result<(), WriteError> {
     std::fs::create_dir(dir).map_err(io(dir))?;
+    // The marker goes first: a build killed while writing leaves a directory
+    // the next build recognises as its own leftover and removes.
+    let marker = dir.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
     let mut made = std::collections::BTreeSet::new();
     for (rel, bytes) in &site.pages {
         let path = dir.join(rel);
@@ -94,19 +117,30 @@ fn write_tree(site: &Site, dir: &Path) -> Result<(), WriteError> {
         }
         std::fs::write(&path, bytes).map_err(io(&path))?;
     }
-    let marker = dir.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))
+    Ok(())
 }
 
-/// Removes temporary directories that earlier killed builds left beside the output.
-fn remove_stale(parent: &Path, name: &str) -> Result<(), WriteError> {
-    let prefixes = [format!(".{name}.tm-new-"), format!(".{name}.tm-old-")];
-    for entry in std::fs::read_dir(parent).map_err(io(parent))? {
-        let path = entry.map_err(io(parent))?.path();
-        let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        if file.is_some_and(|f| prefixes.iter().any(|p| f.starts_with(p.as_str())))
-            && path.join(MARKER).is_file()
-        {
+/// Cleans up after builds that were killed: half-written new sites are
+/// removed, and a previous site caught between two renames is put back at
+/// `dest` (if `dest` is missing) rather than lost.
+fn remove_stale(parent: &Path, name: &str, dest: &Path) -> Result<(), WriteError> {
+    let (new_prefix, old_prefix) = (format!(".{name}.tm-new-"), format!(".{name}.tm-old-"));
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(parent)
+        .map_err(io(parent))?
+        .map(|e| e.map(|e| e.path()).map_err(io(parent)))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !path.join(MARKER).is_file() {
+            continue;
+        }
+        if file.starts_with(&old_prefix) && !dest.exists() {
+            std::fs::rename(&path, dest).map_err(io(&path))?;
+        } else if file.starts_with(&new_prefix) || file.starts_with(&old_prefix) {
             std::fs::remove_dir_all(&path).map_err(io(&path))?;
         }
     }
@@ -170,5 +204,35 @@ mod tests {
         assert!(matches!(err, WriteError::ProjectRoot(_)), "{err}");
         write_site(&site(), &dest, root.path(), true).unwrap();
         assert!(!dest.join("keep.txt").exists());
+    }
+
+    #[test]
+    fn a_previous_site_caught_between_renames_is_put_back() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("book");
+        write_site(&site(), &dest, root.path(), false).unwrap();
+        // Simulate a build killed after moving the old site aside.
+        let aside = root.path().join(".book.tm-old-999");
+        std::fs::rename(&dest, &aside).unwrap();
+        let half = root.path().join(".book.tm-new-999");
+        std::fs::create_dir(&half).unwrap();
+        std::fs::write(half.join(MARKER), MARKER_TEXT).unwrap();
+        remove_stale(root.path(), "book", &dest).unwrap();
+        assert_eq!(std::fs::read(dest.join("index.html")).unwrap(), b"new");
+        assert!(!aside.exists() && !half.exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn swap_exchanges_both_directories() {
+        let root = tempfile::tempdir().unwrap();
+        let (a, b) = (root.path().join("a"), root.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::write(a.join("f"), "a").unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(b.join("f"), "b").unwrap();
+        assert!(swap_atomically(&a, &b));
+        assert_eq!(std::fs::read_to_string(b.join("f")).unwrap(), "a");
+        assert_eq!(std::fs::read_to_string(a.join("f")).unwrap(), "b");
     }
 }
