@@ -208,3 +208,19 @@ fn snapshot_of_the_small_fixture_site() {
         insta::assert_snapshot!(page.replace('/', "__"), html);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_dir_that_is_a_link_is_refused_even_with_force() {
+    let dir = project();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("keep.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("book")).unwrap();
+    tm(dir.path())
+        .arg("--force")
+        .assert()
+        .code(2)
+        .stderr(contains("symbolic link"));
+    assert!(outside.path().join("keep.txt").is_file());
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+}

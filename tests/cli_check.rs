@@ -212,3 +212,20 @@ fn duplicate_keys_get_the_right_advice() {
             .and(predicate::str::contains("tab").not()),
     );
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_not_a_crash() {
+    let p = TempProject::new();
+    std::fs::write(
+        p.root().join("models/a.yaml"),
+        b"tm: 1\nid: x\ntitle: caf\xe9\n",
+    )
+    .unwrap();
+    std::fs::write(p.root().join("models/b.yaml"), b"\xff\xfe\x00garbage").unwrap();
+    p.write("models/c.yaml", &fixture("TM101-duplicate-id.yaml"));
+    p.tm(&["check"]).assert().code(1).stdout(
+        predicate::str::contains("not valid UTF-8")
+            .and(predicate::str::contains("models/a.yaml:3:11"))
+            .and(predicate::str::contains("duplicate id `web`")),
+    );
+}

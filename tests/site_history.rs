@@ -174,7 +174,7 @@ fn outside_git_the_site_says_there_is_no_history() {
         .args(["build", "--today", "2026-02-01"])
         .assert()
         .success()
-        .stderr(contains("built 1 models"));
+        .stderr(contains("built 1 model ("));
     let html = read(dir.path(), "models/shop.html");
     assert!(
         html.contains("<p class=\"note\">not a git repository"),

@@ -69,15 +69,23 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     };
     let built = site::render(&project, &findings, &theme, &inputs)
         .map_err(|e| CliError::Other(format!("{e:#}")))?;
-    let dest = args
-        .dest
-        .clone()
-        .unwrap_or_else(|| project.config.output_dir());
+    let dest = match &args.dest {
+        Some(dest) => dest.clone(),
+        None => {
+            // The configured output dir comes from the repository (a pull
+            // request can change it, or add a link on its path).
+            let dest = project.config.output_dir();
+            site::write::check_inside_project(&dest, &project.config.root)
+                .map_err(|e| CliError::Other(e.to_string()))?;
+            dest
+        }
+    };
     site::write_site(&built, &dest, &project.config.root, args.force)
         .map_err(|e| CliError::Other(e.to_string()))?;
+    let models = project.models.len();
     eprintln!(
-        "built {} models ({} files) into {}",
-        project.models.len(),
+        "built {models} model{} ({} files) into {}",
+        if models == 1 { "" } else { "s" },
         built.pages.len(),
         dest.display()
     );

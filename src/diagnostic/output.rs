@@ -94,7 +94,7 @@ fn render_one(d: &Diagnostic, sources: &SourceText<'_>, renderer: &Renderer) -> 
     let text = sources.get(&d.file);
     let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(d.rule.code()));
     match (d.span, text.as_deref()) {
-        (Some(span), Some(text)) if span.offset <= text.len() => {
+        (Some(span), Some(text)) if text.is_char_boundary(span.offset) => {
             let end = value_end(text, span.offset, span.len);
             group = group.element(
                 Snippet::source(text).path(path.as_str()).annotation(
@@ -116,17 +116,23 @@ fn render_one(d: &Diagnostic, sources: &SourceText<'_>, renderer: &Renderer) -> 
 }
 
 /// The end of the underline: the value's own length when known, else to the
-/// end of the token (or of the line, for a short line).
+/// end of the token (or of the line, for a short line); always on a character
+/// boundary (the text of a file that is not UTF-8 holds replacement characters).
 fn value_end(text: &str, offset: usize, len: usize) -> usize {
     let rest = &text[offset..];
     let line_len = rest.find('\n').unwrap_or(rest.len());
-    if len > 0 {
-        return offset + len.min(line_len.max(1)).min(rest.len());
+    let mut end = if len > 0 {
+        offset + len.min(line_len.max(1)).min(rest.len())
+    } else {
+        let token = rest[..line_len]
+            .find([' ', ',', ']', '}'])
+            .unwrap_or(line_len);
+        offset + token.max(1).min(rest.len())
+    };
+    while !text.is_char_boundary(end) {
+        end += 1;
     }
-    let token = rest[..line_len]
-        .find([' ', ',', ']', '}'])
-        .unwrap_or(line_len);
-    offset + token.max(1).min(rest.len())
+    end
 }
 
 fn render_json(findings: &Findings) -> String {
@@ -252,6 +258,13 @@ mod tests {
         assert!(out.contains("^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `title`?"), "{out}");
         assert!(out.ends_with("1 error, 0 warnings\n"), "{out}");
+    }
+
+    #[test]
+    fn underline_never_splits_a_character() {
+        let text = "title: caf\u{FFFD}\n";
+        assert_eq!(value_end(text, 10, 1), 13);
+        assert_eq!(value_end(text, 7, 0), 13);
     }
 
     #[test]

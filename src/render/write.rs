@@ -25,6 +25,16 @@ pub enum WriteError {
         "refusing to replace {0}: it is not empty and was not written by tm (no {MARKER} file); choose another output dir or pass --force"
     )]
     Foreign(PathBuf),
+    /// The destination is a symbolic link: replacing it would write wherever it points.
+    #[error(
+        "refusing to write the site to {0}: it is a symbolic link, and tm replaces the output dir as a whole; remove the link or choose another output dir"
+    )]
+    Link(PathBuf),
+    /// The configured destination leads outside the project through a link.
+    #[error(
+        "refusing to write the site to {0}: through a symbolic link it leads outside the project; choose an output dir inside the project (or pass --dest explicitly)"
+    )]
+    OutsideProject(PathBuf),
     /// A file system operation failed.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -46,6 +56,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
 /// project root, which is never replaced; `force` allows replacing a
 /// non-empty directory without the marker.
 pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<(), WriteError> {
+    // Never follow a link at the destination, even with --force: the
+    // directory is replaced as a whole, so a link would aim that at anything.
+    let as_given = lexical(dest)?;
+    if as_given
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(WriteError::Link(as_given));
+    }
     let dest = absolute(dest)?;
     let root = absolute(root)?;
     if root.starts_with(&dest) {
@@ -120,6 +139,25 @@ fn write_tree(site: &Site, dir: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// Checks that `dest`, a path the project's configuration chose, stays inside
+/// the project once links in its parent directories are resolved.
+pub fn check_inside_project(dest: &Path, root: &Path) -> Result<(), WriteError> {
+    let real_root = root.canonicalize().map_err(io(root))?;
+    let mut probe = absolute(dest)?;
+    // The nearest existing ancestor decides where the path really goes.
+    while !probe.exists() {
+        if !probe.pop() {
+            return Ok(());
+        }
+    }
+    let real = probe.canonicalize().map_err(io(&probe))?;
+    if real.starts_with(&real_root) {
+        Ok(())
+    } else {
+        Err(WriteError::OutsideProject(dest.to_path_buf()))
+    }
+}
+
 /// Cleans up after builds that were killed: half-written new sites are
 /// removed, and a previous site caught between two renames is put back at
 /// `dest` (if `dest` is missing) rather than lost.
@@ -151,8 +189,15 @@ fn is_empty_dir(dir: &Path) -> Result<bool, WriteError> {
     Ok(std::fs::read_dir(dir).map_err(io(dir))?.next().is_none())
 }
 
-/// An absolute, `..`-free form of `path` (the file need not exist).
+/// An absolute, `..`-free form of `path` (it need not exist), with links resolved where it does.
 fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
+    let out = lexical(path)?;
+    // Resolve symbolic links where the path exists, so `book -> .` is caught.
+    Ok(out.canonicalize().unwrap_or(out))
+}
+
+/// An absolute, `..`-free form of `path`, links left as they are.
+fn lexical(path: &Path) -> Result<PathBuf, WriteError> {
     let abs = std::path::absolute(path).map_err(io(path))?;
     let mut out = PathBuf::new();
     for c in abs.components() {
@@ -164,8 +209,7 @@ fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
             c => out.push(c),
         }
     }
-    // Resolve symbolic links where the path exists, so `book -> .` is caught.
-    Ok(out.canonicalize().unwrap_or(out))
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -204,6 +248,25 @@ mod tests {
         assert!(matches!(err, WriteError::ProjectRoot(_)), "{err}");
         write_site(&site(), &dest, root.path(), true).unwrap();
         assert!(!dest.join("keep.txt").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_never_followed() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("keep.txt"), "mine").unwrap();
+        std::fs::write(outside.path().join(MARKER), MARKER_TEXT).unwrap();
+        let dest = root.path().join("book");
+        std::os::unix::fs::symlink(outside.path(), &dest).unwrap();
+        let err = write_site(&site(), &dest, root.path(), true).unwrap_err();
+        assert!(matches!(err, WriteError::Link(_)), "{err}");
+        assert!(outside.path().join("keep.txt").is_file());
+        let linked_parent = root.path().join("out");
+        std::os::unix::fs::symlink(outside.path(), &linked_parent).unwrap();
+        let err = check_inside_project(&linked_parent.join("site"), root.path()).unwrap_err();
+        assert!(matches!(err, WriteError::OutsideProject(_)), "{err}");
+        check_inside_project(&root.path().join("book2/site"), root.path()).unwrap();
     }
 
     #[test]
