@@ -162,6 +162,15 @@ impl Config {
 
     fn validate(&self) -> Result<(), String> {
         for key in self.tm.rules.keys() {
+            if let Some(rule) = Rule::lookup(key)
+                && !rule.is_configurable()
+            {
+                return Err(format!(
+                    "[output.tm.rules] sets `{key}`, but {} ({}) cannot be changed: a file tm cannot read cannot be checked further. Rules from TM101 on can be set",
+                    rule.code(),
+                    rule.name()
+                ));
+            }
             if Rule::lookup(key).is_none() {
                 let names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
                 let hint = crate::suggest::did_you_mean(key, names.iter().copied())
@@ -324,6 +333,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("did you mean `stride-coverage`"), "{err}");
+    }
+
+    #[test]
+    fn structural_rules_cannot_be_switched_off() {
+        let err = load("[output.tm.rules]\nTM001 = \"off\"\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cannot be changed"), "{err}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = tm::cli::Cli::parse();
     match tm::cli::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
@@ -14,3 +15,17 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Rust ignores SIGPIPE, so `tm diff | head` would panic on the closed pipe;
+/// like other Unix tools, tm should just stop.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: called once at start-up, before any other thread exists;
+    // SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

@@ -112,11 +112,15 @@ fn today_decides_expiry() {
     let (code, report) = p.check_json(&["--today", "2027-10-02"]);
     assert_eq!(code, 1);
     assert_eq!(report["diagnostics"][0]["code"], "TM302");
+    assert_eq!(
+        report["diagnostics"][0]["message"],
+        "the acceptance of `S-2` expired on 2027-10-01"
+    );
     assert!(
-        report["diagnostics"][0]["message"]
+        report["diagnostics"][0]["help"]
             .as_str()
             .unwrap()
-            .contains("expired on 2027-10-01 (1 days ago)")
+            .starts_with("1 day ago: renew it")
     );
 }
 
@@ -227,5 +231,63 @@ fn a_file_that_is_not_utf8_is_an_error_not_a_crash() {
         predicate::str::contains("not valid UTF-8")
             .and(predicate::str::contains("models/a.yaml:3:11"))
             .and(predicate::str::contains("duplicate id `web`")),
+    );
+}
+
+#[test]
+fn several_invalid_ids_do_not_collide_as_duplicates() {
+    let p = TempProject::new();
+    p.write(
+        "models/ids.yaml",
+        "tm: 1\nid: ids\ntitle: Ids\nstatus: draft\nrisk: low\nzones: [zone one, z2]\ncomponents:\n  - {id: \"api v2\", name: A, kind: service}\n  - {id: \"db/main\", name: B, kind: datastore}\n",
+    );
+    let (_, report) = p.check_json(&[]);
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["TM013", "TM013", "TM013"], "{report}");
+}
+
+#[test]
+fn two_documents_in_one_file_are_explained() {
+    let p = TempProject::new();
+    p.write("models/two.yaml", "tm: 1\nid: a\n---\ntm: 1\nid: b\n");
+    p.tm(&["check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("more than one YAML document"));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_in_models_are_skipped_with_a_warning() {
+    let p = TempProject::new();
+    p.write("models/real.yaml", &fixture("clean.yaml"));
+    std::os::unix::fs::symlink("/etc/hostname", p.root().join("models/p.yaml")).unwrap();
+    let (code, report) = p.check_json(&[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["diagnostics"][0]["code"], "TM004");
+    assert_eq!(report["diagnostics"][0]["file"], "models/p.yaml");
+    assert_eq!(
+        report["diagnostics"].as_array().unwrap().len(),
+        1,
+        "{report}"
+    );
+}
+
+#[test]
+fn an_empty_models_directory_is_reported() {
+    let p = TempProject::new();
+    let (code, report) = p.check_json(&[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["diagnostics"][0]["code"], "TM005");
+    assert!(
+        report["diagnostics"][0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("tm init")
     );
 }

@@ -128,8 +128,9 @@ fn every_rule_has_a_triggering_fixture() {
         .collect();
     for line in listing.lines().filter(|l| l.starts_with("TM")) {
         let code = &line[..5];
-        // Code cross-check rules (TM5xx) are covered by tests/code_*.rs on source trees.
-        if code.starts_with("TM5") {
+        // Code cross-check rules (TM5xx) are covered by tests/code_*.rs on source
+        // trees; TM004/TM005 concern the models directory, in tests/cli_check.rs.
+        if code.starts_with("TM5") || code == "TM004" || code == "TM005" {
             continue;
         }
         assert!(

@@ -51,18 +51,23 @@ pub fn check_model(
             out.push(diag(
                 Rule::ExpiredAcceptance,
                 &["threats", &i, "acceptance", "expires"],
-                format!("the acceptance of `{}` expired on {expires} ({} days ago)", t.id, -days_left),
-                "renew it (a new `at`, `expires` and who accepted it), or mitigate the threat and change its status".into(),
+                // The message names only dates, so the finding is the same
+                // finding whatever day it is judged on; the count is help.
+                format!("the acceptance of `{}` expired on {expires}", t.id),
+                format!(
+                    "{} ago: renew it (a new `at`, `expires` and who accepted it), or mitigate the threat and change its status",
+                    days(-days_left)
+                ),
             ));
         } else if days_left <= i64::from(config.tm.expiry_warning_days) {
             out.push(diag(
                 Rule::ExpiringAcceptance,
                 &["threats", &i, "acceptance", "expires"],
+                format!("the acceptance of `{}` expires on {expires}", t.id),
                 format!(
-                    "the acceptance of `{}` expires on {expires}, in {days_left} days",
-                    t.id
+                    "in {}: get it renewed or the threat mitigated before then",
+                    days(days_left)
                 ),
-                "get it renewed or the threat mitigated before then".into(),
             ));
         }
     }
@@ -109,5 +114,14 @@ pub fn check_model(
                 format!("mitigate, transfer or accept it (an approved model may have no open threat of severity {bar} or above), or set the model back to `in-review`"),
             ));
         }
+    }
+}
+
+/// "1 day", "12 days".
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
     }
 }

@@ -11,7 +11,8 @@ pub fn check_model(lm: &LoadedModel, index: &ModelIndex<'_>, out: &mut Vec<Diagn
     let id = lm.model.id.as_str();
     for (elem_id, at) in &index.all {
         let first = index.by_id[elem_id];
-        if first == *at {
+        // An empty id is the placeholder for an invalid one, reported already.
+        if first == *at || elem_id.is_empty() {
             continue;
         }
         let field: &[&str] = if at.kind == ElementKind::Zone {

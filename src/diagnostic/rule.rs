@@ -57,6 +57,8 @@ rules! {
     YamlSyntax = "TM001", "yaml-syntax", Error, "The file is not well-formed YAML.";
     FileShape = "TM002", "file-shape", Error, "The file is empty, too large, too deep, or not a mapping.";
     FormatVersion = "TM003", "format-version", Error, "The `tm:` format version is missing or not supported.";
+    SkippedFile = "TM004", "skipped-file", Warning, "A model file is a symbolic link, which tm does not follow.";
+    NoModels = "TM005", "no-models", Warning, "The models directory holds no model file.";
     UnknownKey = "TM010", "unknown-key", Error, "A key the format does not define (often a misspelling).";
     MissingKey = "TM011", "missing-key", Error, "A required key is absent.";
     WrongType = "TM012", "wrong-type", Error, "A value has the wrong type (e.g. a list where text is expected).";

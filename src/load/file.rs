@@ -215,8 +215,13 @@ fn yaml_error(file: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
     let (rule, message, help) = match kind {
         YamlProblem::Budget => (
             Rule::FileShape,
-            format!("the file is too large or too deep to read ({message})"),
-            "the file nests too deeply or expands too many aliases to be a threat model; simplify it",
+            budget_message(&raw),
+            "a threat model is a plain document a person reads; simplify the file",
+        ),
+        YamlProblem::Documents => (
+            Rule::FileShape,
+            "the file holds more than one YAML document (`---` separators)".to_owned(),
+            "a model file is one document: split the models into one file each",
         ),
         YamlProblem::Tab => (
             Rule::YamlSyntax,
@@ -250,6 +255,8 @@ enum YamlProblem {
     Budget,
     /// A tab where YAML wants spaces.
     Tab,
+    /// A stream of several documents.
+    Documents,
     /// A key repeated in one mapping.
     DuplicateKey,
     /// Any other syntax error.
@@ -259,7 +266,9 @@ enum YamlProblem {
 impl YamlProblem {
     fn classify(raw: &str) -> YamlProblem {
         let lower = raw.to_ascii_lowercase();
-        if ["budget", "recursion limit", "depth", "alias"]
+        if lower.contains("documents") {
+            YamlProblem::Documents
+        } else if ["budget", "recursion limit", "depth", "alias"]
             .iter()
             .any(|n| lower.contains(n))
         {
@@ -274,6 +283,24 @@ impl YamlProblem {
         } else {
             YamlProblem::Other
         }
+    }
+}
+
+/// Says which limit a budget error hit, in words (the parser's own text
+/// names internal types).
+fn budget_message(raw: &str) -> String {
+    let lower = raw.to_ascii_lowercase();
+    if lower.contains("nodes") {
+        "the file expands to more YAML nodes than tm reads (250,000): an alias bomb or a machine-generated file".to_owned()
+    } else if lower.contains("alias") {
+        "the file uses more aliases (`*name`) than tm reads (10,000)".to_owned()
+    } else if lower.contains("recursion") || lower.contains("depth") {
+        format!("the file nests deeper than tm reads ({MAX_DEPTH} levels; a model needs about 6)")
+    } else {
+        format!(
+            "the file is too large to read as a model ({})",
+            first_line(raw)
+        )
     }
 }
 

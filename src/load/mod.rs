@@ -121,14 +121,35 @@ impl Project {
     /// Loads every `*.yaml`/`*.yml` under the configured models directory.
     /// Problems in the files are returned as diagnostics, not errors.
     pub fn load(config: Config) -> Result<(Project, Vec<Diagnostic>), LoadError> {
-        let files = model_files(&config)?
+        let ModelFiles { files, links } = model_files(&config)?;
+        let mut notes: Vec<Diagnostic> = links
+            .into_iter()
+            .map(|link| {
+                Diagnostic::new(Rule::SkippedFile, link, None, "this model file is a symbolic link, and tm does not follow links")
+                    .with_help("a link could make tm read a file outside the project: commit the model itself here")
+            })
+            .collect();
+        if files.is_empty() {
+            notes.push(
+                Diagnostic::new(
+                    Rule::NoModels,
+                    &config.tm.models,
+                    None,
+                    "the models directory holds no model file (*.yaml, *.yml)",
+                )
+                .with_help("`tm init` writes a commented example model"),
+            );
+        }
+        let files = files
             .into_par_iter()
             .map(|rel| match std::fs::read(config.root.join(&rel)) {
                 Ok(bytes) => Ok((rel, bytes)),
                 Err(source) => Err(LoadError::Io { path: rel, source }),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Project::from_files(config, files))
+        let (project, mut diagnostics) = Project::from_files(config, files);
+        diagnostics.extend(notes);
+        Ok((project, diagnostics))
     }
 
     /// Builds a project from model files already in memory (paths relative to
@@ -172,7 +193,13 @@ impl Project {
 /// The model files under the models directory, relative to the root, sorted.
 /// Symbolic links are not followed, so no model can pull in a file from
 /// outside the repository.
-fn model_files(config: &Config) -> Result<Vec<PathBuf>, LoadError> {
+/// What the models directory holds: model files, and links left unread.
+struct ModelFiles {
+    files: Vec<PathBuf>,
+    links: Vec<PathBuf>,
+}
+
+fn model_files(config: &Config) -> Result<ModelFiles, LoadError> {
     let dir = config.models_dir();
     if !dir.is_dir() {
         return Err(LoadError::NoModelsDir(config.tm.models.clone()));
@@ -192,6 +219,7 @@ fn model_files(config: &Config) -> Result<Vec<PathBuf>, LoadError> {
         return Err(LoadError::OutsideProject(config.tm.models.clone()));
     }
     let mut out = Vec::new();
+    let mut links = Vec::new();
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {
         let entries = std::fs::read_dir(&d).map_err(|source| LoadError::Io {
@@ -208,19 +236,22 @@ fn model_files(config: &Config) -> Result<Vec<PathBuf>, LoadError> {
                 source,
             })?;
             let path = entry.path();
+            let rel = path
+                .strip_prefix(&config.root)
+                .unwrap_or(&path)
+                .to_path_buf();
             if ty.is_dir() {
                 stack.push(path);
             } else if ty.is_file() && is_model_file(&path) {
-                let rel = path
-                    .strip_prefix(&config.root)
-                    .unwrap_or(&path)
-                    .to_path_buf();
                 out.push(rel);
+            } else if ty.is_symlink() && is_model_file(&path) {
+                links.push(rel);
             }
         }
     }
     out.sort();
-    Ok(out)
+    links.sort();
+    Ok(ModelFiles { files: out, links })
 }
 
 fn is_model_file(path: &Path) -> bool {

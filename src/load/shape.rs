@@ -334,7 +334,12 @@ impl<'a> ShapeCheck<'a> {
                     Rule::WrongType,
                     key.span,
                     format!(
-                        "keys in `{path}` must be text, found {}",
+                        "keys {} must be text, found {}",
+                        if path.is_empty() {
+                            "at the top level".to_owned()
+                        } else {
+                            format!("in `{path}`")
+                        },
                         key.value.kind_name()
                     ),
                     None,

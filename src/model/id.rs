@@ -73,7 +73,7 @@ impl JsonSchema for Id {
         json_schema!({
             "type": "string",
             "pattern": ID_PATTERN,
-            "description": "An id: letters, digits, '.', '_' and '-', starting with a letter or digit."
+            "description": "An id: ASCII letters and digits, '.', '_' and '-', starting with a letter or digit."
         })
     }
 }

@@ -262,12 +262,12 @@ pub struct FindingRow {
     pub severity: String,
     /// Rule code and name.
     pub rule: String,
-    /// What is wrong.
-    pub message: String,
+    /// What is wrong, as sanitized inline HTML (code spans for `ids`).
+    pub message_html: String,
     /// `file:line:column`.
     pub location: String,
-    /// How to fix it.
-    pub help: String,
+    /// How to fix it, as sanitized inline HTML.
+    pub help_html: String,
 }
 
 impl FindingRow {
@@ -277,12 +277,16 @@ impl FindingRow {
         FindingRow {
             severity: d.severity.to_string(),
             rule: format!("{} {}", d.rule.code(), d.rule.name()),
-            message: d.message.clone(),
+            message_html: super::markdown::inline_html(&d.message),
             location: match d.span {
                 Some(s) => format!("{file}:{}:{}", s.line, s.column),
                 None => file.to_string(),
             },
-            help: d.help.clone().unwrap_or_default(),
+            help_html: d
+                .help
+                .as_deref()
+                .map(super::markdown::inline_html)
+                .unwrap_or_default(),
         }
     }
 }
