@@ -176,7 +176,11 @@ pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
             );
         } else {
             out.push(
-                Diagnostic::new(Rule::StrideCoverage, &lm.file, span(), format!("{what} `{id}` has no threat at all"))
+                Diagnostic::new(Rule::StrideCoverage, &lm.file, span(), format!(
+                        "{what} `{id}` has no threat and no not-applicable note in the categories a {} is exposed to ({})",
+                        kind_noun(what),
+                        required.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                    ))
                     .with_help(format!(
                         "risk is {}: each component and boundary-crossing flow needs at least one threat (with `target: {id}`) or a not-applicable note",
                         m.risk
@@ -238,4 +242,9 @@ fn check_reasons(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// "component" or "flow", for messages.
+fn kind_noun(what: &str) -> &str {
+    what.rsplit(' ').next().unwrap_or(what)
 }
