@@ -377,3 +377,196 @@ fn mitigations_carry_code_evidence() {
         findings[0].3
     );
 }
+
+/// Runs `tm check --format json` and returns every finding's (code, message, help).
+fn check_with_help(root: &Path) -> Vec<(String, String, String)> {
+    let out = Command::cargo_bin("tm")
+        .unwrap()
+        .args(["check", "--format", "json", "--today", "2026-01-01"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let text = |k: &str| d[k].as_str().unwrap_or_default().to_owned();
+            (text("code"), text("message"), text("help"))
+        })
+        .collect()
+}
+
+/// A workspace where `my-driver` re-exports from its private modules and from
+/// the `other-lib` member, the way mdbook-driver and pulldown-cmark do.
+fn reexporting_workspace(root: &Path, symbols: &str) {
+    write(
+        root,
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n"),
+            (
+                "crates/my-driver/Cargo.toml",
+                "[package]\nname = \"my-driver\"\n",
+            ),
+            (
+                "crates/my-driver/src/lib.rs",
+                "mod book;\nmod parse;\npub use book::MDBook;\npub use crate::parse::{Event as Ev, Parser};\npub use inner::*;\npub use other_lib::Thing;\npub use ext_core::book;\npub(crate) use book::Secret;\nmod inner {\n    pub fn helper() {}\n}\nmod cyc_a {\n    pub use super::cyc_b::*;\n}\nmod cyc_b {\n    pub use super::cyc_a::*;\n    pub use self::Loop as Loop;\n}\n",
+            ),
+            (
+                "crates/my-driver/src/book.rs",
+                "pub struct MDBook;\nimpl MDBook {\n    pub fn build(&self) {}\n}\npub struct Secret;\n",
+            ),
+            (
+                "crates/my-driver/src/parse.rs",
+                "pub struct Parser;\npub enum Event {}\n",
+            ),
+            (
+                "crates/other-lib/Cargo.toml",
+                "[package]\nname = \"other-lib\"\n",
+            ),
+            (
+                "crates/other-lib/src/lib.rs",
+                "mod deep;\npub use deep::Thing;\n",
+            ),
+            ("crates/other-lib/src/deep.rs", "pub struct Thing;\n"),
+            (
+                "models/svc.yaml",
+                &model(&[("driver", &format!("      symbols: {symbols}\n"))]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn symbols_resolve_through_public_reexports() {
+    let dir = tempfile::tempdir().unwrap();
+    reexporting_workspace(
+        dir.path(),
+        "[\"my_driver::MDBook\", \"my_driver::MDBook::build\", \"my_driver::Parser\", \"my_driver::Ev\", \"my_driver::helper\", \"my_driver::Thing\", \"crate::Secret\", \"other_lib::Thing\"]",
+    );
+    let (status, findings) = check(dir.path());
+    assert_eq!(findings, [], "re-exported names resolve");
+    assert_eq!(status, 0);
+
+    // A cycle of glob re-exports ends; a misspelt re-exported name gets the
+    // public path as its suggestion; `pub(crate)` is not reachable by crate name.
+    reexporting_workspace(
+        dir.path(),
+        "[\"my_driver::cyc_a::Nothing\", \"my_driver::MDBok\", \"my_driver::Secret\", \"my_driver::book::Ledger\"]",
+    );
+    let found = check_with_help(dir.path());
+    let messages: Vec<&str> = found.iter().map(|f| f.1.as_str()).collect();
+    assert_eq!(messages.len(), 4, "{found:#?}");
+    assert!(
+        found.iter().any(|f| f.2.starts_with(
+            "`my_driver::book::Ledger` is re-exported from `ext_core::book::Ledger`, and crate `ext_core` is not under the source roots"
+        )),
+        "{found:#?}"
+    );
+    assert!(
+        messages.contains(&"`my_driver::MDBok` not found; did you mean `my_driver::MDBook`?"),
+        "{found:#?}"
+    );
+    let mdbok = found.iter().find(|f| f.1.contains("MDBok")).unwrap();
+    assert!(mdbok.2.contains("`my_driver::MDBook`"), "{}", mdbok.2);
+    assert!(found.iter().all(|f| f.0 == "TM502"), "{found:#?}");
+}
+
+#[test]
+fn bare_crate_is_ambiguous_in_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    service(dir.path(), &[("all", "      symbols: [\"crate\"]\n")]);
+    assert_eq!(check(dir.path()).1, [], "one crate: `crate` covers it");
+
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\n"),
+            ("a/Cargo.toml", "[package]\nname = \"app-a\"\n"),
+            ("a/src/main.rs", "fn main() {}\n"),
+            ("b/Cargo.toml", "[package]\nname = \"app-b\"\n"),
+            ("b/src/main.rs", "fn main() {}\n"),
+            (
+                "models/svc.yaml",
+                &model(&[("a", "      symbols: [\"crate\"]\n")]),
+            ),
+        ],
+    );
+    let found = check_with_help(dir.path());
+    let codes: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(codes, ["TM503", "TM503", "TM502"], "{found:#?}");
+    assert!(
+        found[2].2.contains("`app_a`") && found[2].2.contains("`app_b`"),
+        "{}",
+        found[2].2
+    );
+}
+
+#[test]
+fn routes_built_with_format_or_concat_are_entry_points() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[(
+            "pay",
+            "      symbols: [\"crate::payments\", \"svc::main\"]\n",
+        )],
+    );
+    write(
+        dir.path(),
+        &[(
+            "src/server.rs",
+            "pub fn serve(app: Router) {\n    app.route(&format!(\"/{LIVE_RELOAD_ENDPOINT}\"), get(websocket_handler))\n        .route(concat!(\"/\", \"x\"), get(h))\n        .route(&format!(\"{}\", x), get(h));\n}\n",
+        )],
+    );
+    assert_eq!(
+        codes(&check(dir.path()).1),
+        [("TM503", "src/server.rs", 2), ("TM503", "src/server.rs", 3)]
+    );
+}
+
+#[test]
+fn fixture_files_that_do_not_parse_are_not_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    service(dir.path(), &[("api", "      paths: [\"src/**\"]\n")]);
+    write(
+        dir.path(),
+        &[
+            ("tests/testsuite/includes/src/example.rs", "fn broken( {\n"),
+            ("benches/b.rs", "fn broken( {\n"),
+            ("examples/e.rs", "fn broken( {\n"),
+            ("crates/x/fixtures/f.rs", "fn broken( {\n"),
+            ("testdata/t.rs", "fn broken( {\n"),
+            ("src/broken.rs", "fn ok() {}\nfn broken( {\n"),
+        ],
+    );
+    assert_eq!(codes(&check(dir.path()).1), [("TM504", "src/broken.rs", 2)]);
+}
+
+#[test]
+fn a_misspelt_glob_directory_is_corrected_keeping_the_wildcard() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("crates/mdbook-driver/src/lib.rs", "pub fn f() {}\n"),
+            ("crates/mdbook-driver/src/cmd.rs", "pub fn g() {}\n"),
+            (
+                "models/svc.yaml",
+                &model(&[("d", "      paths: [\"crates/mdbok-driver/src/**\"]\n")]),
+            ),
+        ],
+    );
+    let found = check_with_help(dir.path());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .2
+            .starts_with("did you mean `crates/mdbook-driver/src/**`?"),
+        "{}",
+        found[0].2
+    );
+}

@@ -3,6 +3,7 @@
 //! and every entry point in the code is covered by some component or
 //! explicitly allowed.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use globset::GlobMatcher;
@@ -189,9 +190,9 @@ fn check_ref(
                 };
                 let help = if index.symbols.is_empty() {
                     "no Rust crate was found under the source roots (symbols are resolved in Rust code only; use `paths` for other languages)".to_owned()
-                } else if near.len() > 1 {
+                } else if !near.is_empty() {
                     format!(
-                        "close names: {}",
+                        "close names (re-exported paths included): {}",
                         near.iter()
                             .map(|n| format!("`{n}`"))
                             .collect::<Vec<_>>()
@@ -228,17 +229,50 @@ fn check_ref(
     element
 }
 
-/// For a glob that matches nothing: the nearest existing file, if any.
+/// For a glob that matches nothing: the glob with its directory part
+/// corrected (`crates/mdbok/src/**` → `crates/mdbook/src/**`), else the
+/// nearest existing file or directory.
 fn path_help(pattern: &str, index: &SourceIndex) -> String {
-    let files: Vec<String> = index
-        .files
-        .iter()
-        .map(|f| f.display().to_string())
-        .collect();
-    match crate::suggest::did_you_mean(pattern, files.iter().map(String::as_str)) {
-        Some(near) => format!("did you mean `{near}`? Paths are globs relative to the repository root, matched against files under the source roots"),
+    let advice = "Paths are globs relative to the repository root, matched against files under the source roots";
+    match corrected_glob(pattern, index) {
+        Some(near) => format!("did you mean `{near}`? {advice}"),
         None => "paths are globs relative to the repository root (`src/payments/**`), matched against files under the source roots that .gitignore does not exclude".to_owned(),
     }
+}
+
+fn corrected_glob(pattern: &str, index: &SourceIndex) -> Option<String> {
+    let pattern = pattern.trim().trim_start_matches("./");
+    let segs: Vec<&str> = pattern.split('/').collect();
+    let literal = segs
+        .iter()
+        .take_while(|s| !s.contains(['*', '?', '[', '{']))
+        .count();
+    let dirs: BTreeSet<String> = index
+        .files
+        .iter()
+        .flat_map(|f| f.ancestors().skip(1))
+        .filter(|d| !d.as_os_str().is_empty())
+        .map(|d| d.display().to_string())
+        .collect();
+    if literal == segs.len() {
+        let files = index.files.iter().map(|f| f.display().to_string());
+        let all: BTreeSet<String> = files.chain(dirs).collect();
+        return crate::suggest::did_you_mean(pattern, all.iter().map(String::as_str))
+            .map(str::to_owned);
+    }
+    let tail = segs[literal..].join("/");
+    let head = segs[..literal].join("/");
+    let heads: Vec<&str> = if head.is_empty() {
+        Vec::new()
+    } else {
+        crate::suggest::nearest(&head, dirs.iter().map(String::as_str), 5)
+    };
+    heads
+        .into_iter()
+        .map(|d| format!("{d}/{tail}"))
+        .find(|glob| {
+            walk::compile_glob(glob).is_ok_and(|g| !walk::matching(&g, &index.files).is_empty())
+        })
 }
 
 /// What the components cover: their path globs and resolved symbol paths.

@@ -20,7 +20,7 @@ pub use report::{
     CodeReport, ElementCode, ModelCode, PathCoverage, SuppressedEntry, SymbolCoverage,
 };
 pub use suppress::{Allow, MARKER};
-pub use symbols::{Definition, Resolution, SymbolTable};
+pub use symbols::{Definition, ReExport, Resolution, SymbolTable};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -105,6 +105,7 @@ impl SourceIndex {
                     stats.bytes += bytes;
                     parsed.insert(file, p);
                 }
+                Err(f) if is_test_dir(&f.file) => {} // fixtures need not be Rust
                 Err(f) => diagnostics.push(
                     Diagnostic::new(
                         Rule::RustParse,
@@ -185,13 +186,15 @@ fn read_and_parse(config: &Config, rel: &PathBuf) -> ParseOutcome {
     Ok((parsed, text.lines().count(), text.len()))
 }
 
-/// Files under a `tests`, `benches` or `examples` directory are not the
-/// program's runtime code, even when no manifest says so.
+/// Files under a `tests`, `benches`, `examples`, `fixtures` or `testdata`
+/// directory are not the program's runtime code, even when no manifest says
+/// so: their entry points are not reported, and a parse failure there is not
+/// worth a warning (test fixtures are often deliberately not Rust).
 fn is_test_dir(file: &std::path::Path) -> bool {
     file.components().any(|c| {
         matches!(
             c.as_os_str().to_str(),
-            Some("tests" | "benches" | "examples")
+            Some("tests" | "benches" | "examples" | "fixtures" | "testdata")
         )
     })
 }
@@ -221,5 +224,8 @@ fn index_items(
             line: item.line,
             kind: item.kind,
         });
+    }
+    for r in &p.reexports {
+        symbols.reexport(ReExport::from_use(module, r));
     }
 }

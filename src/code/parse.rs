@@ -64,6 +64,24 @@ pub struct ModDecl {
     pub path_attr: Option<String>,
 }
 
+/// A `pub use` (or `pub(crate) use`, `pub(super) use`…): a name the module
+/// re-exports, reachable at the module's path although defined elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReExport {
+    /// The inline modules it sits in, inside this file.
+    pub within: Vec<String>,
+    /// The name it is reached by here; `None` for a glob (`pub use a::*;`).
+    pub name: Option<String>,
+    /// The path as written, without a leading `::` (`["crate", "parse",
+    /// "Parser"]`, `["super", "x"]`, `["other_crate", "Item"]`).
+    pub target: Vec<String>,
+    /// Written with a leading `::`: the first segment is a crate.
+    pub absolute: bool,
+    /// Plain `pub`: visible from other crates, so reachable by crate name;
+    /// otherwise only through `crate::` paths.
+    pub public: bool,
+}
+
 /// An entry point found in a file, before the index knows its module.
 #[derive(Debug, Clone)]
 pub struct FoundEntry {
@@ -86,6 +104,8 @@ pub struct ParsedFile {
     pub items: Vec<FileItem>,
     /// `mod x;` declarations.
     pub mods: Vec<ModDecl>,
+    /// `pub use` declarations outside function bodies.
+    pub reexports: Vec<ReExport>,
     /// Entry points, in file order.
     pub entries: Vec<FoundEntry>,
 }
@@ -257,6 +277,23 @@ impl<'a> FileVisitor<'a> {
 }
 
 impl<'ast> Visit<'ast> for FileVisitor<'_> {
+    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
+        if self.fn_depth > 0 || matches!(u.vis, syn::Visibility::Inherited) {
+            return; // a private `use` or one in a body exports nothing
+        }
+        let mut found = Vec::new();
+        reexports(&mut Vec::new(), &u.tree, &mut found);
+        for (target, name) in found {
+            self.out.reexports.push(ReExport {
+                within: self.scope[..self.modules].to_vec(),
+                name,
+                target,
+                absolute: u.leading_colon.is_some(),
+                public: matches!(u.vis, syn::Visibility::Public(_)),
+            });
+        }
+    }
+
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         if self.fn_depth > 0 {
             return;
@@ -442,8 +479,37 @@ fn args_match(first: Option<&syn::Expr>, count: usize, want: Args) -> bool {
         Args::Any => true,
         Args::Empty => count == 0,
         Args::AtLeastOne => count > 0,
-        Args::RouteLiteral => literal(first).is_some_and(|s| s.starts_with('/')),
+        Args::RouteLiteral => route_text(first).is_some_and(|s| s.starts_with('/')),
         Args::NotLiteral => count > 0 && literal(first).is_none(),
+    }
+}
+
+/// The leading literal of a route argument: `"/a"`, `&format!("/{X}")` or
+/// `concat!("/", X)` (a route built at run time still starts with `/`).
+fn route_text(arg: Option<&syn::Expr>) -> Option<String> {
+    match arg? {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        syn::Expr::Reference(r) => route_text(Some(&r.expr)),
+        syn::Expr::Paren(p) => route_text(Some(&p.expr)),
+        syn::Expr::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "format" || s.ident == "concat") =>
+        {
+            let args = m
+                .mac
+                .parse_body_with(
+                    syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                )
+                .ok()?;
+            route_text(args.first())
+        }
+        _ => None,
     }
 }
 
@@ -493,6 +559,44 @@ fn is_test_fn(attrs: &[syn::Attribute]) -> bool {
             .last()
             .is_some_and(|s| s.ident == "test" || s.ident == "bench")
     }) || is_cfg_test(attrs)
+}
+
+/// The (target path, name) pairs of one `use` tree; the name is `None` for a glob.
+fn reexports(
+    prefix: &mut Vec<String>,
+    tree: &syn::UseTree,
+    out: &mut Vec<(Vec<String>, Option<String>)>,
+) {
+    let target = |ident: &syn::Ident| {
+        let mut full = prefix.clone();
+        if ident != "self" {
+            full.push(ident.to_string());
+        }
+        full
+    };
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            reexports(prefix, &p.tree, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let full = target(&n.ident);
+            if let Some(last) = full.last().cloned() {
+                out.push((full, Some(last)));
+            }
+        }
+        syn::UseTree::Rename(r) if r.rename != "_" => {
+            out.push((target(&r.ident), Some(r.rename.to_string())));
+        }
+        syn::UseTree::Rename(_) => {} // `pub use Trait as _;` names nothing
+        syn::UseTree::Glob(_) => out.push((prefix.clone(), None)),
+        syn::UseTree::Group(g) => {
+            for t in &g.items {
+                reexports(prefix, t, out);
+            }
+        }
+    }
 }
 
 /// Collects `use` declarations: the name each brings into scope → its full path.
@@ -606,6 +710,35 @@ mod tests {
                 ("route-attribute", 1, false),
                 ("router-route", 3, false),
                 ("env-args", 5, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn public_uses_are_reexports() {
+        let p = parse(
+            "use a::Private;\npub use b::{C as D, e::*, self};\nmod m { pub(crate) use crate::x::Y; }\npub use ::ext::T as _;\nfn f() { pub use z::W; }\n",
+        );
+        let got: Vec<(String, Option<&str>, String, bool)> = p
+            .reexports
+            .iter()
+            .map(|r| {
+                (
+                    r.within.join("::"),
+                    r.name.as_deref(),
+                    r.target.join("::"),
+                    r.public,
+                )
+            })
+            .collect();
+        let s = String::from;
+        assert_eq!(
+            got,
+            [
+                (s(""), Some("D"), s("b::C"), true),
+                (s(""), None, s("b::e"), true),
+                (s(""), Some("b"), s("b"), true),
+                (s("m"), Some("Y"), s("crate::x::Y"), false),
             ]
         );
     }

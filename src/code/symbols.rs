@@ -21,12 +21,75 @@ pub struct Definition {
     pub kind: ItemKind,
 }
 
+/// A name a module re-exports (`pub use a::B as C;`), or a module's glob
+/// re-export (`pub use a::*;`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReExport {
+    /// The path it is reached by (`app::C`); for a glob, the re-exporting module.
+    pub path: String,
+    /// The full paths it may stand for, in the order tried: a relative `use
+    /// a::B` names a child module `a` or else a crate `a`.
+    pub targets: Vec<String>,
+    /// `pub use a::*;`: every item of the target is reachable under `path`.
+    pub glob: bool,
+    /// Plain `pub`: reachable by crate name, not only through `crate::`.
+    pub public: bool,
+}
+
+impl ReExport {
+    /// The re-export a `pub use` in `module` (crate name first) declares,
+    /// with its target made absolute the way Rust 2018 reads `use` paths.
+    pub fn from_use(module: &[String], u: &super::parse::ReExport) -> ReExport {
+        let mut here = module.to_vec();
+        here.extend(u.within.iter().cloned());
+        let join = |base: &[String], rest: &[String]| {
+            base.iter()
+                .chain(rest)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("::")
+        };
+        let target = &u.target;
+        let first = target.first().map(String::as_str);
+        let targets = match first {
+            _ if u.absolute => vec![join(&[], target)],
+            Some("crate") => vec![join(&module[..1], &target[1..])],
+            Some("self") => vec![join(&here, &target[1..])],
+            Some("super") => {
+                let ups = target.iter().take_while(|s| *s == "super").count();
+                let base = &here[..here.len().saturating_sub(ups).max(1)];
+                vec![join(base, &target[ups..])]
+            }
+            _ => vec![join(&here, target), join(&[], target)],
+        };
+        let targets = targets.into_iter().map(|t| t.replace('-', "_")).collect();
+        let path = match &u.name {
+            Some(name) => format!("{}::{name}", here.join("::")),
+            None => here.join("::"),
+        };
+        ReExport {
+            path,
+            targets,
+            glob: u.name.is_none(),
+            public: u.public,
+        }
+    }
+}
+
+/// How many re-exports a lookup follows before giving up (chains are short;
+/// this also ends cycles such as two modules glob-importing each other).
+const MAX_REEXPORT_HOPS: usize = 8;
+
 /// Every indexed module and item, by full path.
 #[derive(Debug, Clone, Default)]
 pub struct SymbolTable {
     defs: BTreeMap<String, Vec<Definition>>,
     by_last: BTreeMap<String, BTreeSet<String>>,
     crates: BTreeSet<String>,
+    /// Named re-exports by the path they are reached by.
+    aliases: BTreeMap<String, Vec<ReExport>>,
+    /// Glob re-exports by re-exporting module.
+    globs: BTreeMap<String, Vec<ReExport>>,
 }
 
 /// The outcome of resolving one symbol of a model.
@@ -59,6 +122,19 @@ impl SymbolTable {
         }
     }
 
+    /// Records a re-export; it is followed when a path is looked up.
+    pub fn reexport(&mut self, r: ReExport) {
+        let map = if r.glob {
+            &mut self.globs
+        } else {
+            &mut self.aliases
+        };
+        let entry = map.entry(r.path.clone()).or_default();
+        if !entry.contains(&r) {
+            entry.push(r);
+        }
+    }
+
     /// How many distinct paths are indexed.
     pub fn len(&self) -> usize {
         self.defs.len()
@@ -84,8 +160,24 @@ impl SymbolTable {
                 "`{symbol}` is relative: start the path with `crate::` or the crate's name"
             ));
         }
-        let found: Vec<Definition> = self.candidates(&segs).into_iter().flatten().collect();
+        if segs == ["crate"] && self.crates.len() > 1 {
+            return Resolution::Invalid(format!(
+                "`crate` alone is ambiguous here: the tree has {} crates; name the one you mean ({})",
+                self.crates.len(),
+                self.crates
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let mut found: Vec<Definition> = self.candidates(&segs).into_iter().flatten().collect();
+        found.sort();
+        found.dedup();
         if found.is_empty() {
+            if let Some(why) = self.reexported_from_outside(&segs) {
+                return Resolution::Invalid(why);
+            }
             Resolution::Missing(self.suggest(symbol, &segs))
         } else {
             Resolution::Found(found)
@@ -106,20 +198,109 @@ impl SymbolTable {
             return self
                 .crates
                 .iter()
-                .filter_map(|c| self.defs.get(&full(c)).cloned())
+                .map(|c| self.lookup(&full(c), true, MAX_REEXPORT_HOPS))
                 .collect();
         }
         if self.crates.contains(&first) {
-            return self.defs.get(&full(&first)).cloned().into_iter().collect();
+            return vec![self.lookup(&full(&first), false, MAX_REEXPORT_HOPS)];
         }
         let suffix = format!("::{}", segs.join("::"));
-        self.by_last
+        let defined = self
+            .by_last
             .get(segs[segs.len() - 1])
             .into_iter()
             .flatten()
             .filter(|p| p.ends_with(&suffix))
-            .filter_map(|p| self.defs.get(p).cloned())
-            .collect()
+            .filter_map(|p| self.defs.get(p).cloned());
+        // `C::method` where `C` is only a re-exported name (`pub use a::B as C`).
+        let head = format!("::{}", segs[0]);
+        let rest = &segs[1..];
+        let renamed = self.aliases.keys().filter(|k| k.ends_with(&head)).map(|k| {
+            let path = std::iter::once(k.as_str()).chain(rest.iter().copied());
+            self.lookup(
+                &path.collect::<Vec<_>>().join("::"),
+                false,
+                MAX_REEXPORT_HOPS,
+            )
+        });
+        defined.chain(renamed).collect()
+    }
+
+    /// The definitions at a full path, following re-exports: the longest
+    /// prefix that is a re-export is replaced by its target, up to `hops`
+    /// times. `internal` also follows `pub(crate)` re-exports.
+    fn lookup(&self, path: &str, internal: bool, hops: usize) -> Vec<Definition> {
+        if let Some(defs) = self.defs.get(path) {
+            return defs.clone();
+        }
+        if hops == 0 {
+            return Vec::new();
+        }
+        let segs: Vec<&str> = path.split("::").collect();
+        let visible = |r: &&ReExport| r.public || internal;
+        for split in (1..=segs.len()).rev() {
+            let prefix = segs[..split].join("::");
+            let rest = &segs[split..];
+            let named = self.aliases.get(&prefix).into_iter().flatten();
+            let globbed = self
+                .globs
+                .get(&prefix)
+                .into_iter()
+                .flatten()
+                .filter(|_| !rest.is_empty());
+            for r in named.chain(globbed).filter(visible) {
+                for target in &r.targets {
+                    let full = std::iter::once(target.as_str())
+                        .chain(rest.iter().copied())
+                        .collect::<Vec<_>>()
+                        .join("::");
+                    let found = self.lookup(&full, internal, hops - 1);
+                    if !found.is_empty() {
+                        return found;
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// When `segs` goes through a re-export of a crate that is not in the
+    /// tree (`pub use other_crate::x;`), why it cannot resolve.
+    fn reexported_from_outside(&self, segs: &[&str]) -> Option<String> {
+        let internal = segs[0] == "crate";
+        let krates: Vec<&str> = if internal {
+            self.crates.iter().map(String::as_str).collect()
+        } else {
+            vec![segs[0]]
+        };
+        krates.into_iter().find_map(|krate| {
+            let full: Vec<&str> = std::iter::once(krate).chain(segs[1..].iter().copied()).collect();
+            (1..=full.len()).rev().find_map(|split| {
+                let r = self
+                    .aliases
+                    .get(&full[..split].join("::"))?
+                    .iter()
+                    .find(|r| r.public || internal)?;
+                let target = r.targets.last()?;
+                let outside = target.split("::").next()?;
+                (!self.crates.contains(outside)).then(|| {
+                    let rest = full[split..].iter().map(|s| format!("::{s}")).collect::<String>();
+                    format!(
+                        "`{}` is re-exported from `{target}{rest}`, and crate `{outside}` is not under the source roots: add its sources to `source-roots`, or name an item of a crate in the tree",
+                        segs.join("::")
+                    )
+                })
+            })
+        })
+    }
+
+    /// Re-exported names that lead to a definition, for suggestions.
+    fn reexported_paths(&self, internal: bool) -> impl Iterator<Item = &String> {
+        self.aliases.iter().filter_map(move |(path, rs)| {
+            (rs.iter().any(|r| r.public || internal)
+                && !self.lookup(path, internal, MAX_REEXPORT_HOPS).is_empty())
+            .then_some(path)
+        })
     }
 
     /// Existing paths written the way the user wrote theirs (`crate::…`,
@@ -142,11 +323,18 @@ impl SymbolTable {
             }
         };
         let last = segs[segs.len() - 1];
+        let reexported: Vec<&String> = self.reexported_paths(segs[0] == "crate").collect();
         let same_name: BTreeSet<String> = self
             .by_last
             .get(last)
             .into_iter()
             .flatten()
+            .chain(
+                reexported
+                    .iter()
+                    .copied()
+                    .filter(|p| p.rsplit("::").next() == Some(last)),
+            )
             .filter_map(|p| as_written(p))
             .collect();
         let close = crate::suggest::nearest(symbol, same_name.iter().map(String::as_str), 3);
@@ -156,7 +344,12 @@ impl SymbolTable {
         if !same_name.is_empty() && same_name.len() <= 3 {
             return same_name.into_iter().collect();
         }
-        let all: BTreeSet<String> = self.defs.keys().filter_map(|p| as_written(p)).collect();
+        let all: BTreeSet<String> = self
+            .defs
+            .keys()
+            .chain(reexported.iter().copied())
+            .filter_map(|p| as_written(p))
+            .collect();
         crate::suggest::nearest(symbol, all.iter().map(String::as_str), 3)
             .into_iter()
             .map(str::to_owned)
@@ -215,10 +408,64 @@ mod tests {
             found(t.resolve("Card::charge")),
             ["app::payments::Card::charge"]
         );
-        assert_eq!(found(t.resolve("crate")).len(), 2);
+        assert!(matches!(t.resolve("crate"), Resolution::Invalid(_)));
+        assert_eq!(found(table(&["app"]).resolve("crate")), ["app"]);
         assert!(matches!(t.resolve("super::x"), Resolution::Invalid(_)));
         assert!(matches!(t.resolve("Vec<u8>::new"), Resolution::Invalid(_)));
         assert!(matches!(t.resolve("ard::charge"), Resolution::Missing(_)));
+    }
+
+    fn reexport(path: &str, target: &str, glob: bool, public: bool) -> ReExport {
+        ReExport {
+            path: path.to_owned(),
+            targets: vec![target.to_owned()],
+            glob,
+            public,
+        }
+    }
+
+    #[test]
+    fn follows_renames_globs_and_chains_and_stops_on_cycles() {
+        let mut t = table(&["app", "app::inner::B", "app::inner::B::go", "lib2"]);
+        t.reexport(reexport("app::C", "app::inner::B", false, true));
+        t.reexport(reexport("lib2::D", "app::C", false, true));
+        t.reexport(reexport("app::all", "app::inner", true, true));
+        t.reexport(reexport("app::hidden", "app::inner::B", false, false));
+        t.reexport(reexport("app::x", "app::y", true, true));
+        t.reexport(reexport("app::y", "app::x", true, true));
+        assert_eq!(found(t.resolve("app::C::go")), ["app::inner::B::go"]);
+        assert_eq!(found(t.resolve("lib2::D")), ["app::inner::B"]);
+        assert_eq!(found(t.resolve("app::all::B::go")), ["app::inner::B::go"]);
+        assert_eq!(found(t.resolve("C::go")), ["app::inner::B::go"]);
+        assert_eq!(found(t.resolve("crate::hidden")), ["app::inner::B"]);
+        assert!(matches!(t.resolve("app::hidden"), Resolution::Missing(_)));
+        assert!(matches!(t.resolve("app::x::B"), Resolution::Missing(_)));
+    }
+
+    #[test]
+    fn reexport_targets_follow_rust_2018_use_paths() {
+        let module = ["app".to_owned(), "m".to_owned()];
+        let make = |target: &[&str], name: Option<&str>| {
+            ReExport::from_use(
+                &module,
+                &crate::code::parse::ReExport {
+                    within: vec![],
+                    name: name.map(str::to_owned),
+                    target: target.iter().map(|s| (*s).to_owned()).collect(),
+                    absolute: false,
+                    public: true,
+                },
+            )
+        };
+        assert_eq!(make(&["crate", "a", "X"], Some("X")).targets, ["app::a::X"]);
+        assert_eq!(make(&["super", "X"], Some("Y")).path, "app::m::Y");
+        assert_eq!(make(&["super", "X"], Some("Y")).targets, ["app::X"]);
+        assert_eq!(
+            make(&["other-lib", "X"], Some("X")).targets,
+            ["app::m::other_lib::X", "other_lib::X"]
+        );
+        let glob = make(&["self", "a"], None);
+        assert_eq!((glob.path.as_str(), glob.glob), ("app::m", true));
     }
 
     #[test]
