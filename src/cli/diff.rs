@@ -1,5 +1,6 @@
 //! `tm diff [BASE] [HEAD]`: the semantic diff of the models between two revisions.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use super::{CliError, Outcome, ProjectArgs};
@@ -67,17 +68,15 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     .map_err(snap_err)?;
     let diff = diff_snapshots(&base, &head);
     let broken = violations(&diff, &head, &args.fail_on);
-    match args.format {
-        DiffFormat::Human => print!("{}", markdown::render_text(&diff)),
-        DiffFormat::Markdown => print!("{}", markdown::render_markdown(&diff)),
+    let out = match args.format {
+        DiffFormat::Human => markdown::render_text(&diff),
+        DiffFormat::Markdown => markdown::render_markdown(&diff),
         DiffFormat::Json => {
             let doc = serde_json::json!({ "diff": diff, "policy_violations": broken });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).expect("diff serializes")
-            );
+            serde_json::to_string_pretty(&doc).expect("diff serializes") + "\n"
         }
-    }
+    };
+    emit(&out)?;
     for v in &broken {
         eprintln!(
             "policy {}: {}: {}",
@@ -91,6 +90,18 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Failed
     })
+}
+
+/// Writes a command's output to stdout. A reader that went away (`| head`)
+/// ends the output quietly; any other write error is returned, never a panic.
+pub(super) fn emit(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Other(format!("cannot write the output: {e}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn policy_name(p: DiffPolicy) -> String {

@@ -56,7 +56,7 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
                 + "\n"
         }
     };
-    print!("{out}");
+    super::diff::emit(&out)?;
     Ok(Outcome::Clean)
 }
 

@@ -51,13 +51,11 @@ pub fn run(args: &QueueArgs) -> Result<Outcome, CliError> {
     };
     let (project, _) = Project::load(config)?;
     let queue = ReviewQueue::build(&project, opts).map_err(|e| CliError::Other(e.to_string()))?;
-    match args.format {
-        QueueFormat::Human => print!("{}", render::render_text(&queue)),
-        QueueFormat::Markdown => print!("{}", render::render_markdown(&queue)),
-        QueueFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&queue).expect("queue serializes")
-        ),
-    }
+    let out = match args.format {
+        QueueFormat::Human => render::render_text(&queue),
+        QueueFormat::Markdown => render::render_markdown(&queue),
+        QueueFormat::Json => serde_json::to_string_pretty(&queue).expect("queue serializes") + "\n",
+    };
+    super::diff::emit(&out)?;
     Ok(Outcome::Clean)
 }

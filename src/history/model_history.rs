@@ -7,12 +7,11 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::diff::{Change, added_model, compare_models, labels};
+use super::diff::{Change, LoadProblem, added_model, compare_models, labels};
 use super::git::{CommitInfo, GitError, Repo};
 use super::log::{FileTouch, LoggedCommit, log_dir};
 use super::snapshot::{Revision, is_model_path};
 use crate::config::Config;
-use crate::diagnostic::Severity;
 use crate::load::load_model_text;
 use crate::model::{Date, Model};
 
@@ -90,7 +89,7 @@ impl ProjectHistory {
         let commits = log_dir(&repo, "HEAD", &config.tm.models)?;
         let chains = follow_files(&commits);
         let parsed = parse_blobs(&repo, &chains)?;
-        let mut models: Vec<(ModelHistory, Option<&Model>)> = chains
+        let mut models: Vec<(ModelHistory, AtHead)> = chains
             .iter()
             .map(|chain| model_history(&repo, &commits, chain, &parsed))
             .collect();
@@ -177,8 +176,8 @@ fn follow_files(commits: &[LoggedCommit]) -> Vec<Chain> {
     chains
 }
 
-/// A blob parsed as a model, or the number of load errors that stopped it.
-type Parsed = HashMap<String, Result<Model, usize>>;
+/// A blob parsed as a model, or the load errors that stopped it.
+type Parsed = HashMap<String, Result<Model, Vec<LoadProblem>>>;
 
 /// Reads every blob the chains name with one `git cat-file --batch`, then
 /// parses them in parallel.
@@ -207,69 +206,92 @@ fn parse_blobs(repo: &Repo, chains: &[Chain]) -> Result<Parsed, GitError> {
         .collect())
 }
 
-/// Parses model bytes; on failure, the number of load errors.
-pub(crate) fn parse_model(path: &Path, bytes: Vec<u8>) -> Result<Model, usize> {
+/// Parses model bytes; on failure, the load errors.
+pub(crate) fn parse_model(path: &Path, bytes: Vec<u8>) -> Result<Model, Vec<LoadProblem>> {
     // The loader reads a valid model without building its position tree, so
     // this is fast for the common case and exact for the rest.
     let (_, (loaded, diags)) = load_model_text(path, bytes);
-    loaded.map(|l| l.model).ok_or_else(|| {
-        diags
-            .iter()
-            .filter(|d| d.rule.default_severity() == Severity::Error)
-            .count()
-    })
+    loaded
+        .map(|l| l.model)
+        .ok_or_else(|| LoadProblem::errors_of(&diags))
 }
 
-/// The history of one chain, and the model as committed at HEAD (its newest
-/// readable version, `None` once deleted).
+/// A model file as committed at HEAD.
+#[derive(Clone, Copy)]
+enum AtHead<'p> {
+    /// It loads.
+    Readable(&'p Model),
+    /// It does not load; its last readable version, if any.
+    Unreadable(Option<&'p Model>),
+    /// It was deleted.
+    Gone,
+}
+
+/// The history of one chain, and the model file as committed at HEAD.
+///
+/// A version that does not load is shown as breaking the model; the next one
+/// that loads is compared with the last readable version, so the repair lists
+/// what changed meanwhile, not every element again.
 fn model_history<'p>(
     repo: &Repo,
     commits: &[LoggedCommit],
     chain: &Chain,
     parsed: &'p Parsed,
-) -> (ModelHistory, Option<&'p Model>) {
+) -> (ModelHistory, AtHead<'p>) {
     let mut entries = Vec::new();
     let mut last_readable: Option<&Model> = None;
-    let mut at_head: Option<&Model> = None;
+    let mut at_head = AtHead::Gone;
     for (i, touch) in chain.touches.iter().rev() {
         let commit = &commits[*i].info;
         let day = commit
             .day()
             .unwrap_or(Date::from_ymd(1970, 1, 1).expect("valid date"));
         let boundary = repo.is_shallow_boundary(&commit.id);
-        let old = touch
-            .old_blob
-            .as_ref()
-            .and_then(|b| parsed.get(b)?.as_ref().ok())
-            .or(last_readable);
+        let old_version = touch.old_blob.as_ref().and_then(|b| parsed.get(b));
+        let old_broke = matches!(old_version, Some(Err(_)));
+        let old = old_version.and_then(|r| r.as_ref().ok()).or(last_readable);
         let new = touch.new_blob.as_ref().and_then(|b| parsed.get(b));
-        let changes = match (old, new) {
-            (_, None) => last_readable.map_or_else(Vec::new, |m| {
-                vec![Change::ModelRemoved {
-                    title: m.title.clone(),
-                }]
-            }),
-            (_, Some(Err(errors))) => vec![Change::ModelUnreadable { errors: *errors }],
-            (_, Some(Ok(_))) if boundary => Vec::new(),
-            (None, Some(Ok(n))) => added_model(n, day),
+        let mut changes = Vec::new();
+        if new.is_some() && touch.old_path != touch.path {
+            changes.push(Change::ModelMoved {
+                from: display(&touch.old_path),
+                to: display(&touch.path),
+            });
+        }
+        let path = display(&touch.path);
+        let model_name = |m: Option<&Model>| m.map_or_else(|| path.clone(), |m| m.id.to_string());
+        match (old, new) {
+            (_, None) => changes.extend(last_readable.map(|m| Change::ModelRemoved {
+                title: m.title.clone(),
+            })),
+            (_, Some(Err(errors))) => changes.insert(
+                0,
+                Change::ModelUnreadable {
+                    model: model_name(last_readable),
+                    file: path.clone(),
+                    errors: errors.clone(),
+                    still: old_broke,
+                },
+            ),
+            (_, Some(Ok(_))) if boundary => changes.clear(),
+            (None, Some(Ok(n))) => changes.extend(added_model(n, day)),
             (Some(o), Some(Ok(n))) => {
-                let mut changes = Vec::new();
-                if touch.old_path != touch.path {
-                    changes.push(Change::ModelMoved {
-                        from: display(&touch.old_path),
-                        to: display(&touch.path),
+                if old_broke {
+                    changes.push(Change::ModelLoadsAgain {
+                        model: n.id.to_string(),
+                        file: path.clone(),
+                        compared: true,
                     });
                 }
                 changes.extend(compare_models(o, n, day, day));
-                changes
             }
-        };
+        }
         let versions = last_readable
             .into_iter()
             .chain(new.and_then(|r| r.as_ref().ok()));
         entries.push(HistoryEntry {
             revision: Revision::Commit(commit.clone()),
-            file: display(&touch.path),
+            file: path,
             boundary,
             labels: labels(versions, &changes),
             changes,
@@ -277,7 +299,11 @@ fn model_history<'p>(
         if let Some(Ok(n)) = new {
             last_readable = Some(n);
         }
-        at_head = new.and_then(|r| r.as_ref().ok());
+        at_head = match new {
+            None => AtHead::Gone,
+            Some(Ok(n)) => AtHead::Readable(n),
+            Some(Err(_)) => AtHead::Unreadable(last_readable),
+        };
     }
     entries.reverse();
     let history = ModelHistory {
@@ -291,7 +317,7 @@ fn model_history<'p>(
 /// Adds an entry for uncommitted changes to each model file whose working-tree
 /// content differs in model terms from HEAD, and a history for each new,
 /// uncommitted model file.
-fn add_working_tree(config: &Config, models: &mut Vec<(ModelHistory, Option<&Model>)>) {
+fn add_working_tree(config: &Config, models: &mut Vec<(ModelHistory, AtHead<'_>)>) {
     let Ok((project, diagnostics)) = crate::load::Project::load(config.clone()) else {
         return;
     };
@@ -299,35 +325,50 @@ fn add_working_tree(config: &Config, models: &mut Vec<(ModelHistory, Option<&Mod
     let day = Date::from_ymd(1970, 1, 1).expect("valid date");
     for (h, head) in models.iter_mut() {
         let file = PathBuf::from(&h.file);
-        let removed_at_head = h.entries.first().is_some_and(|e| {
-            e.changes
-                .iter()
-                .any(|c| matches!(c, Change::ModelRemoved { .. }))
-        });
+        let on_disk = project.sources.contains_key(&file);
         let current = project
             .models
             .iter()
             .find(|m| m.file == file)
             .map(|m| &m.model);
-        let changes = match (*head, current) {
-            (Some(head), Some(now)) => compare_models(head, now, day, day),
-            (None, Some(now)) => added_model(now, day),
-            (Some(head), None) if !project.sources.contains_key(&file) && !removed_at_head => {
-                vec![Change::ModelRemoved {
+        let (changes, previous) = match (*head, current) {
+            (AtHead::Readable(head), Some(now)) => {
+                (compare_models(head, now, day, day), Some(head))
+            }
+            (AtHead::Readable(head), None) if on_disk => {
+                let errors = LoadProblem::errors_of(diagnostics.iter().filter(|d| d.file == file));
+                let broke = Change::ModelUnreadable {
+                    model: head.id.to_string(),
+                    file: h.file.clone(),
+                    errors,
+                    still: false,
+                };
+                (vec![broke], Some(head))
+            }
+            (AtHead::Readable(head), None) => {
+                let removed = Change::ModelRemoved {
                     title: head.title.clone(),
-                }]
+                };
+                (vec![removed], Some(head))
             }
-            (_, None) if project.sources.contains_key(&file) => {
-                let errors = diagnostics
-                    .iter()
-                    .filter(|d| d.file == file && d.severity == Severity::Error)
-                    .count();
-                vec![Change::ModelUnreadable { errors }]
+            (AtHead::Unreadable(Some(last)), Some(now)) => {
+                let mut changes = vec![Change::ModelLoadsAgain {
+                    model: now.id.to_string(),
+                    file: h.file.clone(),
+                    compared: true,
+                }];
+                changes.extend(compare_models(last, now, day, day));
+                (changes, Some(last))
             }
-            _ => Vec::new(),
+            (AtHead::Unreadable(last), None) if !on_disk => {
+                let title = last.map_or_else(|| h.file.clone(), |m| m.title.clone());
+                (vec![Change::ModelRemoved { title }], last)
+            }
+            (AtHead::Unreadable(None) | AtHead::Gone, Some(now)) => (added_model(now, day), None),
+            (AtHead::Unreadable(_) | AtHead::Gone, None) => (Vec::new(), None),
         };
         if !changes.is_empty() {
-            let versions = head.iter().copied().chain(current);
+            let versions = previous.into_iter().chain(current);
             h.entries
                 .insert(0, working_entry(&h.file, changes, versions));
         }
@@ -342,7 +383,7 @@ fn add_working_tree(config: &Config, models: &mut Vec<(ModelHistory, Option<&Mod
                 file: path,
                 entries: vec![entry],
             };
-            models.push((history, None));
+            models.push((history, AtHead::Gone));
         }
     }
 }

@@ -36,16 +36,75 @@ impl ElementKind {
     }
 }
 
-/// One field that changed, with both values as text (`None`: absent on that
-/// side, or a long text shown only as "edited").
+/// One field that changed: a value with both sides as text (`None`: absent on
+/// that side, or a long text shown only as "edited"), or a list of short values
+/// with the items added and removed (then `from` and `to` are `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
-    /// The YAML key.
+    /// The YAML key; `parent.key` for a key of a nested mapping (`code.paths`).
     pub field: String,
     /// The old value.
     pub from: Option<String>,
     /// The new value.
     pub to: Option<String>,
+    /// Items the list gained.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<String>,
+    /// Items the list lost.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+}
+
+impl FieldChange {
+    /// A value that changed from `from` to `to`.
+    pub fn value(field: String, from: Option<String>, to: Option<String>) -> FieldChange {
+        FieldChange {
+            field,
+            from,
+            to,
+            added: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
+
+    /// A list that gained and lost items.
+    pub fn items(field: String, added: Vec<String>, removed: Vec<String>) -> FieldChange {
+        FieldChange {
+            field,
+            from: None,
+            to: None,
+            added,
+            removed,
+        }
+    }
+}
+
+/// A load error of a model file that does not load, identified for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoadProblem {
+    /// The rule code, e.g. `TM001`.
+    pub rule: String,
+    /// The line, when the problem has a position.
+    pub line: Option<u32>,
+    /// The loader's message.
+    pub message: String,
+}
+
+impl LoadProblem {
+    /// The error findings of a file that did not load, in their order.
+    pub fn errors_of<'a>(
+        diagnostics: impl IntoIterator<Item = &'a crate::Diagnostic>,
+    ) -> Vec<LoadProblem> {
+        diagnostics
+            .into_iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .map(|d| LoadProblem {
+                rule: d.rule.code().to_owned(),
+                line: d.span.map(|s| s.line),
+                message: d.message.clone(),
+            })
+            .collect()
+    }
 }
 
 /// One change between two versions of a model. Changes carry ids, never
@@ -79,10 +138,29 @@ pub enum Change {
     },
     /// A top-level field of the model changed (title, status, risk, version, owners, summary).
     ModelField(FieldChange),
-    /// The model no longer loads: the other changes compare with its last readable version.
+    /// The model's file no longer loads (or, with `still`, still does not):
+    /// its findings cannot be checked, and its changes are listed against its
+    /// last readable version once it loads again.
     ModelUnreadable {
-        /// How many load errors it has.
-        errors: usize,
+        /// The model id of its last readable version (the file path if it never loaded).
+        model: String,
+        /// The file that does not load, relative to the project root.
+        file: String,
+        /// Its load errors.
+        errors: Vec<LoadProblem>,
+        /// True when the previous version did not load either.
+        still: bool,
+    },
+    /// The model's file loads again after a version that did not.
+    ModelLoadsAgain {
+        /// The model id.
+        model: String,
+        /// The file, relative to the project root.
+        file: String,
+        /// False when no earlier readable version was at hand to compare
+        /// with (a diff whose base did not load): then only the accepted
+        /// risks of the model are listed after it.
+        compared: bool,
     },
     /// A data asset, zone, component, flow or boundary is new.
     ElementAdded {
@@ -310,7 +388,9 @@ pub enum Change {
     FindingFixed(FindingRef),
 }
 
-/// A check finding, identified the way the diff compares findings: rule, model, message.
+/// A check finding as the diff reports it. Findings are compared by model,
+/// rule, severity and message with day counts masked ("in 17 days" changes
+/// with the date, not with the model).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct FindingRef {
     /// The rule code, e.g. `TM102`.
@@ -372,9 +452,11 @@ impl Change {
             FindingIntroduced(f) if f.severity == crate::diagnostic::Severity::Error => {
                 Impact::NewError
             }
-            CoverageGained { .. } | MitigationSignedOff { .. } | FindingFixed(_) => {
-                Impact::Strengthened
-            }
+            ModelUnreadable { still: false, .. } => Impact::NewError,
+            CoverageGained { .. }
+            | MitigationSignedOff { .. }
+            | FindingFixed(_)
+            | ModelLoadsAgain { .. } => Impact::Strengthened,
             ThreatDraftChanged { drafted: false, .. } => Impact::Strengthened,
             _ => Impact::Neutral,
         }
@@ -466,11 +548,11 @@ mod tests {
         let c = Change::ElementChanged {
             kind: ElementKind::Flow,
             id: "f".into(),
-            fields: vec![FieldChange {
-                field: "authenticated".into(),
-                from: Some("true".into()),
-                to: Some("false".into()),
-            }],
+            fields: vec![FieldChange::value(
+                "authenticated".into(),
+                Some("true".into()),
+                Some("false".into()),
+            )],
         };
         assert_eq!(c.impact(), Impact::Weakened);
     }

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::change::{Change, ElementKind, FieldChange};
 use crate::model::{Date, Id, Model, StrideCategory, Threat};
@@ -327,7 +327,7 @@ fn compare_mitigations(old: &Model, new: &Model, out: &mut Vec<Change>) {
         let fields = field_changes(*o, *n, &["id", "status"]);
         let fields: Vec<_> = fields
             .into_iter()
-            .filter(|f| !(f.field == "signoff" && o.signoff.is_none()))
+            .filter(|f| !(f.field.starts_with("signoff.") && o.signoff.is_none()))
             .collect();
         if !fields.is_empty() {
             out.push(Change::MitigationEdited { id, fields });
@@ -420,40 +420,90 @@ fn set_diff<T: PartialEq + Clone>(old: &[T], new: &[T]) -> (Vec<T>, Vec<T>) {
     (added, removed)
 }
 
-/// The top-level fields of two values of the same type that differ, except
-/// those in `skip`, in key order.
+/// The fields of two values of the same type that differ, except top-level
+/// keys in `skip`, in key order. A nested mapping (`code`, `signoff`) is
+/// compared key by key (`code.paths`); a list of short values by the items it
+/// gained and lost, so reordering it is no change.
 pub(crate) fn field_changes<T: Serialize>(old: &T, new: &T, skip: &[&str]) -> Vec<FieldChange> {
     let (Ok(Value::Object(a)), Ok(Value::Object(b))) =
         (serde_json::to_value(old), serde_json::to_value(new))
     else {
         return Vec::new();
     };
+    let mut out = Vec::new();
+    object_changes("", &a, &b, skip, &mut out);
+    out
+}
+
+fn object_changes(
+    prefix: &str,
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+    skip: &[&str],
+    out: &mut Vec<FieldChange>,
+) {
     let keys: BTreeSet<&String> = a
         .keys()
         .chain(b.keys())
         .filter(|k| !skip.contains(&k.as_str()))
         .collect();
-    keys.into_iter()
-        .filter(|k| a.get(*k) != b.get(*k))
-        .map(|k| FieldChange {
-            field: k.clone(),
-            from: a.get(k).and_then(shown),
-            to: b.get(k).and_then(shown),
-        })
-        .collect()
+    let empty = Map::new();
+    for key in keys {
+        let (x, y) = (
+            a.get(key).unwrap_or(&Value::Null),
+            b.get(key).unwrap_or(&Value::Null),
+        );
+        if x == y {
+            continue;
+        }
+        let field = format!("{prefix}{key}");
+        match (x, y) {
+            (Value::Object(_) | Value::Null, Value::Object(_) | Value::Null) => {
+                let as_map = |v: &'_ Value| match v {
+                    Value::Object(m) => m.clone(),
+                    _ => empty.clone(),
+                };
+                object_changes(&format!("{field}."), &as_map(x), &as_map(y), &[], out);
+            }
+            _ if is_scalar_list(x) && is_scalar_list(y) => {
+                let items = |v: &Value| -> Vec<String> {
+                    v.as_array()
+                        .map(|l| l.iter().map(scalar_text).collect())
+                        .unwrap_or_default()
+                };
+                let (added, removed) = set_diff(&items(x), &items(y));
+                if !added.is_empty() || !removed.is_empty() {
+                    out.push(FieldChange::items(field, added, removed));
+                }
+            }
+            _ => out.push(FieldChange::value(field, shown(x), shown(y))),
+        }
+    }
 }
 
-/// A value as short text, or `None` when it is long prose.
-fn shown(v: &Value) -> Option<String> {
-    let text = match v {
-        Value::String(s) => s.clone(),
+/// Absent, or a list of strings, numbers or booleans.
+fn is_scalar_list(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
         Value::Array(items) => items
             .iter()
-            .map(|i| shown(i).unwrap_or_else(|| i.to_string()))
-            .collect::<Vec<_>>()
-            .join(", "),
-        Value::Null => return None,
+            .all(|i| !matches!(i, Value::Array(_) | Value::Object(_))),
+        _ => false,
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A scalar as short text, or `None` when it is long prose, absent or structured.
+fn shown(v: &Value) -> Option<String> {
+    let text = match v {
+        Value::Null | Value::Array(_) | Value::Object(_) => return None,
+        other => scalar_text(other),
     };
     (text.len() <= MAX_SHOWN_TEXT && !text.contains('\n')).then_some(text)
 }
@@ -538,5 +588,36 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn nested_mappings_and_lists_compare_by_key_and_item() {
+        let old = model(BASE);
+        let new = model(&BASE.replace(
+            "{id: web, name: Web, kind: service}",
+            "{id: web, name: Web, kind: service, code: {paths: ['src/web/**'], symbols: ['crate::web']}}",
+        ));
+        let d = day("2026-01-01");
+        let added = compare_models(&old, &new, d, d);
+        let Some(Change::ElementChanged { fields, .. }) = added.first() else {
+            panic!("{added:?}")
+        };
+        assert_eq!(
+            fields,
+            &vec![
+                FieldChange::items("code.paths".into(), vec!["src/web/**".into()], vec![]),
+                FieldChange::items("code.symbols".into(), vec!["crate::web".into()], vec![]),
+            ]
+        );
+        // Reordering a list is no change.
+        let reordered = model(&BASE.replace(
+            "{id: web, name: Web, kind: service}",
+            "{id: web, name: Web, kind: service, code: {paths: ['b/**', 'a/**']}}",
+        ));
+        let sorted = model(&BASE.replace(
+            "{id: web, name: Web, kind: service}",
+            "{id: web, name: Web, kind: service, code: {paths: ['a/**', 'b/**']}}",
+        ));
+        assert_eq!(compare_models(&reordered, &sorted, d, d), vec![]);
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{Change, FieldChange, Impact, ModelDiff, SemanticDiff};
+use super::{Change, FieldChange, Impact, LoadProblem, ModelDiff, SemanticDiff};
 use crate::model::StrideCategory;
 
 /// One change as a line of text (Markdown inline code for ids), with the
@@ -25,10 +25,33 @@ pub fn describe(change: &Change, labels: &BTreeMap<String, String>) -> String {
         ModelRemoved { title } => format!("model removed: “{title}”"),
         ModelMoved { from, to } => format!("file moved `{from}` → `{to}`"),
         ModelRenamed { from, to } => format!("model id changed `{from}` → `{to}`"),
-        ModelField(f) => format!("model {}", field(f)),
-        ModelUnreadable { errors } => format!(
-            "model no longer loads ({errors} error{}): other changes compare with its last readable version; run `tm check`",
-            if *errors == 1 { "" } else { "s" }
+        ModelField(f) => format!("model {}", fields_text(std::slice::from_ref(f))),
+        ModelUnreadable {
+            model,
+            file,
+            errors,
+            still,
+        } => format!(
+            "model `{model}` {}: `{file}` has {} ({}); run `tm check`",
+            if *still {
+                "still does not load"
+            } else {
+                "no longer loads"
+            },
+            plural(errors.len(), "error", "errors"),
+            load_problems(errors)
+        ),
+        ModelLoadsAgain {
+            model,
+            file,
+            compared: true,
+        } => format!("model `{model}` loads again (`{file}`)"),
+        ModelLoadsAgain {
+            model,
+            file,
+            compared: false,
+        } => format!(
+            "model `{model}` loads again (`{file}`); its base version did not load, so only its accepted risks are listed"
         ),
         ElementAdded { kind, id } => format!("{} `{id}` added", kind.as_str()),
         ElementRemoved { kind, id } => format!("{} `{id}` removed", kind.as_str()),
@@ -148,17 +171,63 @@ fn categories(c: &[StrideCategory]) -> String {
     c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("+")
 }
 
-fn field(f: &FieldChange) -> String {
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "TM001 at line 5: invalid YAML…, and 2 more".
+fn load_problems(errors: &[LoadProblem]) -> String {
+    let Some(first) = errors.first() else {
+        return "no position".to_owned();
+    };
+    let at = first
+        .line
+        .map(|l| format!(" at line {l}"))
+        .unwrap_or_default();
+    let more = match errors.len() {
+        1 => String::new(),
+        n => format!(", and {} more", n - 1),
+    };
+    format!("{}{at}: {}{more}", first.rule, first.message)
+}
+
+/// One field change; `name` is how the field is called (its last key when a
+/// sibling of the same mapping was named just before).
+fn field(f: &FieldChange, name: &str) -> String {
+    if !f.added.is_empty() || !f.removed.is_empty() {
+        let items = f
+            .added
+            .iter()
+            .map(|i| format!("+`{i}`"))
+            .chain(f.removed.iter().map(|i| format!("−`{i}`")));
+        return format!("{name} {}", items.collect::<Vec<_>>().join(" "));
+    }
     match (&f.from, &f.to) {
-        (Some(a), Some(b)) => format!("{} “{a}” → “{b}”", f.field),
-        (None, Some(b)) => format!("{} set to “{b}”", f.field),
-        (Some(a), None) if a.len() <= 80 => format!("{} “{a}” removed", f.field),
-        _ => format!("{} edited", f.field),
+        (Some(a), Some(b)) => format!("{name} “{a}” → “{b}”"),
+        (None, Some(b)) => format!("{name} set to “{b}”"),
+        (Some(a), None) => format!("{name} “{a}” removed"),
+        (None, None) => format!("{name} edited"),
     }
 }
 
+/// Field changes joined by "; ", nested keys in words: `code.paths` then
+/// `code.symbols` read "code paths …; symbols …".
 fn fields_text(fields: &[FieldChange]) -> String {
-    fields.iter().map(field).collect::<Vec<_>>().join("; ")
+    let mut parent: Option<&str> = None;
+    let mut parts = Vec::with_capacity(fields.len());
+    for f in fields {
+        let (this_parent, key) = match f.field.rsplit_once('.') {
+            Some((p, k)) => (Some(p), k),
+            None => (None, f.field.as_str()),
+        };
+        let name = match this_parent {
+            Some(p) if parent != Some(p) => format!("{} {key}", p.replace('.', " ")),
+            _ => key.to_owned(),
+        };
+        parent = this_parent;
+        parts.push(field(f, &name));
+    }
+    parts.join("; ")
 }
 
 /// The lines of one model's changes: what needs attention first (accepted
@@ -232,5 +301,27 @@ fn text_marker(impact: Impact) -> &'static str {
         Impact::NewError => "! error     ",
         Impact::Strengthened => "+ ",
         Impact::Neutral => "· ",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_fields_read_as_words() {
+        let fields = [
+            FieldChange::items(
+                "code.paths".into(),
+                vec!["src/x/**".into()],
+                vec!["src/y/**".into()],
+            ),
+            FieldChange::items("code.symbols".into(), vec!["crate::a".into()], vec![]),
+            FieldChange::value("name".into(), Some("A".into()), Some("B".into())),
+        ];
+        assert_eq!(
+            fields_text(&fields),
+            "code paths +`src/x/**` −`src/y/**`; symbols +`crate::a`; name “A” → “B”"
+        );
     }
 }

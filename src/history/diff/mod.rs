@@ -5,12 +5,14 @@ mod change;
 mod compare;
 pub mod markdown;
 
-pub use change::{Change, ElementKind, FieldChange, FindingRef, Impact};
+pub use change::{Change, ElementKind, FieldChange, FindingRef, Impact, LoadProblem};
 pub use compare::{added_model, compare_models};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::Serialize;
 
 use super::snapshot::{Revision, Snapshot};
@@ -53,6 +55,10 @@ pub struct Summary {
     pub models_added: usize,
     /// Models removed.
     pub models_removed: usize,
+    /// Models whose file no longer loads (each also counted in `new_errors`).
+    pub models_broken: usize,
+    /// Models whose file loads again.
+    pub models_repaired: usize,
     /// Threats added.
     pub threats_added: usize,
     /// Threats removed.
@@ -63,7 +69,7 @@ pub struct Summary {
     pub mitigations_implemented: usize,
     /// Changes that weaken the model (status backwards, severity raised, coverage lost…).
     pub weakened: usize,
-    /// Check errors introduced.
+    /// Check errors introduced, models that no longer load included.
     pub new_errors: usize,
     /// Check errors fixed.
     pub fixed_errors: usize,
@@ -80,6 +86,8 @@ impl Summary {
             match c {
                 Change::ModelAdded { .. } => s.models_added += 1,
                 Change::ModelRemoved { .. } => s.models_removed += 1,
+                Change::ModelUnreadable { still: false, .. } => s.models_broken += 1,
+                Change::ModelLoadsAgain { .. } => s.models_repaired += 1,
                 Change::ThreatAdded { .. } => s.threats_added += 1,
                 Change::ThreatRemoved { .. } => s.threats_removed += 1,
                 Change::MitigationStatusChanged { from, to, .. }
@@ -103,7 +111,8 @@ impl Summary {
         s
     }
 
-    /// "+3 threats, 1 risk accepted, 2 mitigations implemented, 1 new error".
+    /// "1 model no longer loads, +3 threats, 1 risk accepted, 2 mitigations
+    /// implemented, 1 new error".
     pub fn headline(&self) -> String {
         let count = |n: usize, one: &str, many: &str| match n {
             0 => None,
@@ -114,6 +123,11 @@ impl Summary {
             (n > 0).then(|| format!("{sign}{n} {}", if n == 1 { one } else { many }))
         };
         let parts: Vec<String> = [
+            count(
+                self.models_broken,
+                "model no longer loads",
+                "models no longer load",
+            ),
             signed(self.models_added, '+', "model", "models"),
             signed(self.models_removed, '−', "model", "models"),
             signed(self.threats_added, '+', "threat", "threats"),
@@ -125,8 +139,17 @@ impl Summary {
                 "mitigations implemented",
             ),
             count(self.weakened, "weakened", "weakened"),
-            count(self.new_errors, "new error", "new errors"),
+            count(
+                self.new_errors.saturating_sub(self.models_broken),
+                "new error",
+                "new errors",
+            ),
             count(self.fixed_errors, "error fixed", "errors fixed"),
+            count(
+                self.models_repaired,
+                "model loads again",
+                "models load again",
+            ),
         ]
         .into_iter()
         .flatten()
@@ -140,7 +163,14 @@ impl Summary {
 }
 
 /// Compares two snapshots of the model set: models matched by id (then by
-/// file, for a changed id), check findings by (rule, model, message).
+/// file, for a changed id), check findings by (model, rule, severity, message
+/// with day counts masked).
+///
+/// A model whose file does not load on one side is matched with that file
+/// (same path, or the file declaring its id, for a rename): it is reported as
+/// no longer loading or loading again, never as removed or added, and the
+/// findings of that model on the side where it loads are not compared (they
+/// are neither fixed nor new: the other side could not be checked).
 pub fn diff_snapshots(base: &Snapshot, head: &Snapshot) -> SemanticDiff {
     let mut models: BTreeMap<String, ModelDiff> = BTreeMap::new();
     let olds: BTreeMap<&Id, &LoadedModel> = base
@@ -155,10 +185,11 @@ pub fn diff_snapshots(base: &Snapshot, head: &Snapshot) -> SemanticDiff {
         .iter()
         .map(|m| (&m.model.id, m))
         .collect();
+    let (broken_base, broken_head) = (Unreadable::of(base), Unreadable::of(head));
+    // Findings owners left out of the comparison: files that do not load on
+    // one side, whose errors a model-level change already reports.
+    let mut uncompared: BTreeSet<String> = BTreeSet::new();
     let mut matched_old: BTreeSet<&Id> = BTreeSet::new();
-    let unreadable = |s: &Snapshot, file: &Path| {
-        s.project.sources.contains_key(file) && !s.project.models.iter().any(|m| m.file == file)
-    };
     for (id, n) in &news {
         let old = olds.get(id).copied().or_else(|| {
             base.project
@@ -166,20 +197,36 @@ pub fn diff_snapshots(base: &Snapshot, head: &Snapshot) -> SemanticDiff {
                 .iter()
                 .find(|o| o.file == n.file && !news.contains_key(&o.model.id))
         });
-        let changes = match old {
-            Some(o) => {
+        let changes = match (old, broken_base.successor(&n.file, id)) {
+            (Some(o), _) => {
                 matched_old.insert(&o.model.id);
                 let mut changes = Vec::new();
                 if o.file != n.file {
-                    changes.push(Change::ModelMoved {
-                        from: display(&o.file),
-                        to: display(&n.file),
-                    });
+                    changes.push(moved(&o.file, &n.file));
                 }
                 changes.extend(compare_models(&o.model, &n.model, base.date, head.date));
                 changes
             }
-            None => added_model(&n.model, head.date),
+            (None, Some(file)) => {
+                uncompared.insert(display(file));
+                let mut changes = vec![Change::ModelLoadsAgain {
+                    model: id.to_string(),
+                    file: display(&n.file),
+                    compared: false,
+                }];
+                if file != n.file {
+                    changes.push(moved(file, &n.file));
+                }
+                // The base could not be read: accepted risks are what a
+                // reviewer must not miss, so they are listed as if new.
+                changes.extend(
+                    added_model(&n.model, head.date)
+                        .into_iter()
+                        .filter(|c| matches!(c, Change::RiskAccepted { .. })),
+                );
+                changes
+            }
+            (None, None) => added_model(&n.model, head.date),
         };
         models.insert(
             id.to_string(),
@@ -187,22 +234,37 @@ pub fn diff_snapshots(base: &Snapshot, head: &Snapshot) -> SemanticDiff {
         );
     }
     for (id, o) in olds.iter().filter(|(id, _)| !matched_old.contains(*id)) {
-        let changes = if unreadable(head, &o.file) {
-            let errors = head
-                .findings
-                .diagnostics
-                .iter()
-                .filter(|d| d.file == o.file && d.severity == Severity::Error)
-                .count();
-            vec![Change::ModelUnreadable { errors }]
-        } else {
-            vec![Change::ModelRemoved {
-                title: o.model.title.clone(),
-            }]
+        let diff = match broken_head.successor(&o.file, id) {
+            Some(file) => {
+                uncompared.extend([display(file), id.to_string()]);
+                let errors = LoadProblem::errors_of(
+                    head.findings.diagnostics.iter().filter(|d| d.file == file),
+                );
+                let mut changes = vec![Change::ModelUnreadable {
+                    model: id.to_string(),
+                    file: display(file),
+                    errors,
+                    still: false,
+                }];
+                if o.file != file {
+                    changes.push(moved(&o.file, file));
+                }
+                ModelDiff {
+                    file: display(file),
+                    ..model_diff(o, None, changes)
+                }
+            }
+            None => model_diff(
+                o,
+                None,
+                vec![Change::ModelRemoved {
+                    title: o.model.title.clone(),
+                }],
+            ),
         };
-        models.insert(id.to_string(), model_diff(o, None, changes));
+        models.insert(id.to_string(), diff);
     }
-    add_findings(base, head, &mut models);
+    add_findings(base, head, &uncompared, &mut models);
     let models: Vec<ModelDiff> = models
         .into_values()
         .filter(|m| !m.changes.is_empty())
@@ -212,6 +274,48 @@ pub fn diff_snapshots(base: &Snapshot, head: &Snapshot) -> SemanticDiff {
         head: head.revision.clone(),
         summary: Summary::of(&models),
         models,
+    }
+}
+
+fn moved(from: &Path, to: &Path) -> Change {
+    Change::ModelMoved {
+        from: display(from),
+        to: display(to),
+    }
+}
+
+/// The model files of a snapshot that did not load, with the model id each
+/// declares on a top-level `id:` line, if it can be read.
+struct Unreadable<'s>(Vec<(&'s Path, Option<&'s str>)>);
+
+impl<'s> Unreadable<'s> {
+    fn of(s: &'s Snapshot) -> Unreadable<'s> {
+        static ID_LINE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r#"(?m)^id[ \t]*:[ \t]*["']?([^"'\s#]+)"#).expect("valid regex")
+        });
+        let files = s
+            .project
+            .sources
+            .iter()
+            .filter(|(file, _)| !s.project.models.iter().any(|m| &m.file == *file))
+            .map(|(file, text)| {
+                let id = ID_LINE
+                    .captures(text)
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str());
+                (file.as_path(), id)
+            })
+            .collect();
+        Unreadable(files)
+    }
+
+    /// The file that does not load where the model with `id`, at `file` on
+    /// the other side, is: the same path, else the file declaring that id.
+    fn successor(&self, file: &Path, id: &Id) -> Option<&'s Path> {
+        let same_path = self.0.iter().find(|(f, _)| *f == file);
+        same_path
+            .or_else(|| self.0.iter().find(|(_, d)| *d == Some(id.as_str())))
+            .map(|(f, _)| *f)
     }
 }
 
@@ -277,32 +381,52 @@ fn finding_owner(s: &Snapshot, d: &crate::Diagnostic) -> String {
     })
 }
 
-fn add_findings(base: &Snapshot, head: &Snapshot, models: &mut BTreeMap<String, ModelDiff>) {
-    let keyed = |s: &Snapshot| -> BTreeSet<(String, FindingRef)> {
+/// Adds the findings that appeared and went away, except those of the
+/// `uncompared` owners (model ids or file paths).
+fn add_findings(
+    base: &Snapshot,
+    head: &Snapshot,
+    uncompared: &BTreeSet<String>,
+    models: &mut BTreeMap<String, ModelDiff>,
+) {
+    type Key = (String, String, Severity, String);
+    let keyed = |s: &Snapshot| -> BTreeMap<Key, FindingRef> {
         s.findings
             .diagnostics
             .iter()
-            .map(|d| {
+            .map(|d| (finding_owner(s, d), d))
+            .filter(|(owner, _)| !uncompared.contains(owner))
+            .map(|(owner, d)| {
+                let rule = d.rule.code().to_owned();
+                let key = (owner, rule.clone(), d.severity, stable_message(&d.message));
                 let f = FindingRef {
-                    rule: d.rule.code().to_owned(),
+                    rule,
                     severity: d.severity,
                     message: d.message.clone(),
                 };
-                (finding_owner(s, d), f)
+                (key, f)
             })
             .collect()
     };
     let (old, new) = (keyed(base), keyed(head));
-    for (owner, f) in new.difference(&old) {
+    for ((owner, ..), f) in new.iter().filter(|(k, _)| !old.contains_key(*k)) {
         diff_entry(models, owner)
             .changes
             .push(Change::FindingIntroduced(f.clone()));
     }
-    for (owner, f) in old.difference(&new) {
+    for ((owner, ..), f) in old.iter().filter(|(k, _)| !new.contains_key(*k)) {
         diff_entry(models, owner)
             .changes
             .push(Change::FindingFixed(f.clone()));
     }
+}
+
+/// A finding's message with the parts that change with the date alone masked:
+/// "expires on 2026-12-01, in 17 days" and "in 18 days" are the same finding.
+fn stable_message(message: &str) -> String {
+    static DAY_COUNT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b\d+ days?\b").expect("valid regex"));
+    DAY_COUNT.replace_all(message, "N days").into_owned()
 }
 
 /// The diff of `owner`, created empty for findings outside any model.
@@ -314,4 +438,26 @@ fn diff_entry<'a>(models: &'a mut BTreeMap<String, ModelDiff>, owner: &str) -> &
         changes: Vec::new(),
         labels: BTreeMap::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_counts_do_not_tell_findings_apart() {
+        assert_eq!(
+            stable_message("the acceptance of `T-1` expires on 2026-12-01, in 17 days"),
+            stable_message("the acceptance of `T-1` expires on 2026-12-01, in 1 day"),
+        );
+        assert_eq!(
+            stable_message("expired on 2026-01-01 (3 days ago)"),
+            "expired on 2026-01-01 (N days ago)"
+        );
+        // Ids and dates are kept.
+        assert_ne!(
+            stable_message("the acceptance of `T-1` expires on 2026-12-01"),
+            stable_message("the acceptance of `T-2` expires on 2026-12-01")
+        );
+    }
 }
