@@ -29,8 +29,8 @@ fn model(components: &[(&str, &str)]) -> String {
     s
 }
 
-/// Runs `tm check --format json` and returns (exit code, [(code, file, line, message)]).
-fn check(root: &Path) -> (i32, Vec<Finding>) {
+/// Runs `tm check --format json` and returns the exit code and the report.
+fn check_report(root: &Path) -> (i32, Value) {
     let out = Command::cargo_bin("tm")
         .unwrap()
         .args(["check", "--format", "json", "--today", "2026-01-01"])
@@ -39,6 +39,12 @@ fn check(root: &Path) -> (i32, Vec<Finding>) {
         .unwrap();
     let json: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+/// Runs `tm check --format json` and returns (exit code, [(code, file, line, message)]).
+fn check(root: &Path) -> (i32, Vec<Finding>) {
+    let (code, json) = check_report(root);
     let findings = json["diagnostics"]
         .as_array()
         .unwrap()
@@ -52,7 +58,7 @@ fn check(root: &Path) -> (i32, Vec<Finding>) {
             )
         })
         .collect();
-    (out.status.code().unwrap(), findings)
+    (code, findings)
 }
 
 fn codes(findings: &[Finding]) -> Vec<(&str, &str, u64)> {
@@ -380,14 +386,7 @@ fn mitigations_carry_code_evidence() {
 
 /// Runs `tm check --format json` and returns every finding's (code, message, help).
 fn check_with_help(root: &Path) -> Vec<(String, String, String)> {
-    let out = Command::cargo_bin("tm")
-        .unwrap()
-        .args(["check", "--format", "json", "--today", "2026-01-01"])
-        .arg(root)
-        .output()
-        .unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let (_, json) = check_report(root);
     json["diagnostics"]
         .as_array()
         .unwrap()
