@@ -1,8 +1,9 @@
 //! The symbol table: every module and item by its full Rust path, and the
 //! resolution of a model's `code.symbols` entry, with suggestions.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -80,6 +81,18 @@ impl ReExport {
 /// this also ends cycles such as two modules glob-importing each other).
 const MAX_REEXPORT_HOPS: usize = 8;
 
+/// How many distinct paths one lookup may try through re-exports. Real
+/// chains need a handful; the cap keeps a pathological tree (hundreds of
+/// modules glob-importing each other) linear instead of exponential.
+const MAX_LOOKUP_STEPS: usize = 256;
+
+/// The state of one lookup through re-exports: the paths already tried and
+/// the steps left.
+struct ReExportWalk {
+    seen: HashSet<String>,
+    budget: usize,
+}
+
 /// Every indexed module and item, by full path.
 #[derive(Debug, Clone, Default)]
 pub struct SymbolTable {
@@ -90,6 +103,9 @@ pub struct SymbolTable {
     aliases: BTreeMap<String, Vec<ReExport>>,
     /// Glob re-exports by re-exporting module.
     globs: BTreeMap<String, Vec<ReExport>>,
+    /// Named re-exports that lead to a definition, worked out once on the
+    /// first suggestion: `[public, internal]`.
+    live_aliases: [OnceLock<Vec<String>>; 2],
 }
 
 /// The outcome of resolving one symbol of a model.
@@ -116,6 +132,7 @@ impl SymbolTable {
             .entry(last)
             .or_default()
             .insert(def.path.clone());
+        self.live_aliases = Default::default();
         let entry = self.defs.entry(def.path.clone()).or_default();
         if !entry.contains(&def) {
             entry.push(def);
@@ -124,6 +141,7 @@ impl SymbolTable {
 
     /// Records a re-export; it is followed when a path is looked up.
     pub fn reexport(&mut self, r: ReExport) {
+        self.live_aliases = Default::default();
         let map = if r.glob {
             &mut self.globs
         } else {
@@ -230,12 +248,30 @@ impl SymbolTable {
     /// prefix that is a re-export is replaced by its target, up to `hops`
     /// times. `internal` also follows `pub(crate)` re-exports.
     fn lookup(&self, path: &str, internal: bool, hops: usize) -> Vec<Definition> {
+        let mut walk = ReExportWalk {
+            seen: HashSet::new(),
+            budget: MAX_LOOKUP_STEPS,
+        };
+        self.follow(path, internal, hops, &mut walk)
+    }
+
+    /// One step of [`SymbolTable::lookup`]. Every path is tried at most once
+    /// per lookup and the whole lookup has a step budget, so crates whose
+    /// modules glob-import each other cannot make it explode.
+    fn follow(
+        &self,
+        path: &str,
+        internal: bool,
+        hops: usize,
+        walk: &mut ReExportWalk,
+    ) -> Vec<Definition> {
         if let Some(defs) = self.defs.get(path) {
             return defs.clone();
         }
-        if hops == 0 {
+        if hops == 0 || walk.budget == 0 || !walk.seen.insert(path.to_owned()) {
             return Vec::new();
         }
+        walk.budget -= 1;
         let segs: Vec<&str> = path.split("::").collect();
         let visible = |r: &&ReExport| r.public || internal;
         for split in (1..=segs.len()).rev() {
@@ -254,9 +290,12 @@ impl SymbolTable {
                         .chain(rest.iter().copied())
                         .collect::<Vec<_>>()
                         .join("::");
-                    let found = self.lookup(&full, internal, hops - 1);
+                    let found = self.follow(&full, internal, hops - 1, walk);
                     if !found.is_empty() {
                         return found;
+                    }
+                    if walk.budget == 0 {
+                        return Vec::new();
                     }
                 }
             }
@@ -295,11 +334,16 @@ impl SymbolTable {
     }
 
     /// Re-exported names that lead to a definition, for suggestions.
-    fn reexported_paths(&self, internal: bool) -> impl Iterator<Item = &String> {
-        self.aliases.iter().filter_map(move |(path, rs)| {
-            (rs.iter().any(|r| r.public || internal)
-                && !self.lookup(path, internal, MAX_REEXPORT_HOPS).is_empty())
-            .then_some(path)
+    fn reexported_paths(&self, internal: bool) -> &[String] {
+        self.live_aliases[usize::from(internal)].get_or_init(|| {
+            self.aliases
+                .iter()
+                .filter(|(path, rs)| {
+                    rs.iter().any(|r| r.public || internal)
+                        && !self.lookup(path, internal, MAX_REEXPORT_HOPS).is_empty()
+                })
+                .map(|(path, _)| path.clone())
+                .collect()
         })
     }
 
@@ -323,7 +367,7 @@ impl SymbolTable {
             }
         };
         let last = segs[segs.len() - 1];
-        let reexported: Vec<&String> = self.reexported_paths(segs[0] == "crate").collect();
+        let reexported = self.reexported_paths(segs[0] == "crate");
         let same_name: BTreeSet<String> = self
             .by_last
             .get(last)
@@ -332,7 +376,6 @@ impl SymbolTable {
             .chain(
                 reexported
                     .iter()
-                    .copied()
                     .filter(|p| p.rsplit("::").next() == Some(last)),
             )
             .filter_map(|p| as_written(p))
@@ -347,7 +390,7 @@ impl SymbolTable {
         let all: BTreeSet<String> = self
             .defs
             .keys()
-            .chain(reexported.iter().copied())
+            .chain(reexported)
             .filter_map(|p| as_written(p))
             .collect();
         crate::suggest::nearest(symbol, all.iter().map(String::as_str), 3)
@@ -440,6 +483,35 @@ mod tests {
         assert_eq!(found(t.resolve("crate::hidden")), ["app::inner::B"]);
         assert!(matches!(t.resolve("app::hidden"), Resolution::Missing(_)));
         assert!(matches!(t.resolve("app::x::B"), Resolution::Missing(_)));
+    }
+
+    #[test]
+    fn modules_that_glob_import_each_other_resolve_quickly() {
+        // 40 modules each re-exporting all the others: without a per-lookup
+        // memory and budget a miss walks 39^8 paths and never ends.
+        let n = 40;
+        let mut paths = vec!["app".to_owned(), "app::m0::Deep".to_owned()];
+        paths.extend((0..n).map(|i| format!("app::m{i}")));
+        let mut t = table(&paths.iter().map(String::as_str).collect::<Vec<_>>());
+        for i in 0..n {
+            for j in (0..n).filter(|j| *j != i) {
+                t.reexport(reexport(
+                    &format!("app::m{i}"),
+                    &format!("app::m{j}"),
+                    true,
+                    true,
+                ));
+            }
+        }
+        assert_eq!(found(t.resolve("app::m39::Deep")), ["app::m0::Deep"]);
+        assert!(matches!(
+            t.resolve("app::m7::Nowhere"),
+            Resolution::Missing(_)
+        ));
+        assert!(matches!(
+            t.resolve("crate::m7::Nowhere::x"),
+            Resolution::Missing(_)
+        ));
     }
 
     #[test]

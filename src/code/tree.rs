@@ -51,7 +51,8 @@ struct Target {
 }
 
 /// The crate roots of every package whose `Cargo.toml` is among `files`
-/// (which covers workspace members). A tree without any manifest falls back
+/// (which covers workspace members); `files` is sorted, as
+/// [`super::walk::source_files`] returns it. A tree without any manifest falls back
 /// to each `src/lib.rs` and `src/main.rs`, named after their package directory.
 pub fn crate_roots(root: &Path, files: &[PathBuf]) -> Vec<CrateRoot> {
     let present: BTreeSet<&Path> = files.iter().map(PathBuf::as_path).collect();
@@ -96,8 +97,9 @@ pub fn crate_roots(root: &Path, files: &[PathBuf]) -> Vec<CrateRoot> {
             add(path, &bin_name, true);
         }
         add("src/main.rs".into(), &name, true);
-        for f in files.iter().filter(|f| f.starts_with(dir.join("src/bin"))) {
-            let rel = f.strip_prefix(dir.join("src/bin")).unwrap_or(f);
+        let bin_dir = dir.join("src/bin");
+        for f in under(files, &bin_dir) {
+            let rel = f.strip_prefix(&bin_dir).unwrap_or(f);
             let bin_name = match rel.components().count() {
                 1 if f.extension().is_some_and(|e| e == "rs") => f.file_stem(),
                 2 if rel.ends_with("main.rs") => rel.parent().and_then(|p| p.file_name()),
@@ -109,8 +111,9 @@ pub fn crate_roots(root: &Path, files: &[PathBuf]) -> Vec<CrateRoot> {
         }
         add("build.rs".into(), "build_script", false);
         for kind in ["tests", "benches", "examples"] {
-            for f in files.iter().filter(|f| {
-                f.parent() == Some(&dir.join(kind)) && f.extension().is_some_and(|e| e == "rs")
+            let kind_dir = dir.join(kind);
+            for f in under(files, &kind_dir).filter(|f| {
+                f.parent() == Some(&kind_dir) && f.extension().is_some_and(|e| e == "rs")
             }) {
                 let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or(kind);
                 add(rel_to(dir, f), stem, false);
@@ -137,6 +140,16 @@ pub fn crate_roots(root: &Path, files: &[PathBuf]) -> Vec<CrateRoot> {
     }
     roots.sort_by(|a, b| (!a.runtime, &a.file).cmp(&(!b.runtime, &b.file)));
     roots
+}
+
+/// The files under `dir`, found by binary search: `files` is sorted, so they
+/// are one run (a tree of many packages would otherwise be scanned once per
+/// manifest).
+fn under<'a>(files: &'a [PathBuf], dir: &'a Path) -> impl Iterator<Item = &'a PathBuf> {
+    let start = files.partition_point(|f| f.as_path() < dir);
+    files[start..]
+        .iter()
+        .take_while(move |f| f.starts_with(dir))
 }
 
 fn rel_to(dir: &Path, f: &Path) -> PathBuf {
