@@ -505,7 +505,7 @@ fn bare_crate_is_ambiguous_in_a_workspace() {
 }
 
 #[test]
-fn routes_built_with_format_or_concat_are_entry_points() {
+fn routes_are_entry_points_wherever_their_path_comes_from() {
     let dir = tempfile::tempdir().unwrap();
     service(
         dir.path(),
@@ -523,7 +523,11 @@ fn routes_built_with_format_or_concat_are_entry_points() {
     );
     assert_eq!(
         codes(&check(dir.path()).1),
-        [("TM503", "src/server.rs", 2), ("TM503", "src/server.rs", 3)]
+        [
+            ("TM503", "src/server.rs", 2),
+            ("TM503", "src/server.rs", 3),
+            ("TM503", "src/server.rs", 4)
+        ]
     );
 }
 
@@ -567,5 +571,214 @@ fn a_misspelt_glob_directory_is_corrected_keeping_the_wildcard() {
             .starts_with("did you mean `crates/mdbook-driver/src/**`?"),
         "{}",
         found[0].2
+    );
+}
+
+/// What real crates do that a first version of the index got wrong: methods
+/// of an `impl` written in another module, associated consts, enum variants,
+/// `#[macro_export]` macros, children of `#[path]` files, raw identifiers,
+/// names a crate root brings in with a private `use`.
+const REAL_WORLD_LIB: &str = "mod net;\nmod lints;\nmod platform;\n#[path = \"gen/plugins.rs\"]\nmod plugins;\nmod r#type;\nuse net::server::Server;\n\npub struct Config;\n\n#[macro_export]\nmacro_rules! log_event { () => {} }\n\npub enum Mode { Search, Files }\n\nimpl Handler for net::server::Server {\n    fn handle(&self) {}\n}\n";
+
+fn real_world(root: &Path, symbols: &str) {
+    write(
+        root,
+        &[
+            ("Cargo.toml", "[package]\nname = \"app\"\n"),
+            ("src/lib.rs", REAL_WORLD_LIB),
+            ("src/net/mod.rs", "pub mod server;\n"),
+            (
+                "src/net/server.rs",
+                "pub struct Server;\nimpl Server {\n    pub const DEFAULT_PORT: u16 = 8080;\n}\n",
+            ),
+            (
+                "src/lints.rs",
+                "use super::*;\nimpl Config {\n    pub fn check(&self) {}\n}\nimpl Loader for &Config {\n    fn load(&self) { std::fs::read_to_string(self.path()); }\n}\n",
+            ),
+            ("src/platform.rs", "mod unix;\npub struct Platform;\n"),
+            (
+                "src/platform/unix.rs",
+                "use super::Platform;\nimpl Shebang for Platform {\n    fn make_command(&self) {}\n}\n",
+            ),
+            ("src/gen/plugins.rs", "pub mod loader;\n"),
+            ("src/gen/loader.rs", "pub fn load_plugin() {}\n"),
+            ("src/type.rs", "pub fn kind_of() {}\n"),
+            (
+                "models/svc.yaml",
+                &model(&[("app", &format!("      symbols: {symbols}\n"))]),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn items_are_found_where_rust_puts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    real_world(
+        dir.path(),
+        "[\"crate::Config::check\", \"crate::net::server::Server::handle\", \"crate::net::server::Server::DEFAULT_PORT\", \"crate::Mode::Search\", \"crate::log_event\", \"crate::platform::Platform::make_command\", \"crate::plugins::loader::load_plugin\", \"crate::r#type::kind_of\", \"crate::type::kind_of\", \"crate::Server\", \"crate::Config\"]",
+    );
+    let (_, findings) = check(dir.path());
+    assert_eq!(findings, [], "every one of these is a real Rust path");
+
+    // The places where the blocks are written are not paths of the items.
+    real_world(
+        dir.path(),
+        "[\"crate::lints::Config::check\", \"crate::platform::unix::Platform::make_command\", \"crate::Mode::Serch\"]",
+    );
+    let (_, findings) = check(dir.path());
+    let messages: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.0 == "TM502")
+        .map(|f| f.3.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`crate::lints::Config::check` not found; did you mean `crate::Config::check`?",
+            "`crate::platform::unix::Platform::make_command` not found; did you mean `crate::platform::Platform::make_command`?",
+            "`crate::Mode::Serch` not found; did you mean `crate::Mode::Search`?",
+        ]
+    );
+}
+
+#[test]
+fn a_wrong_member_under_a_reexport_gets_its_siblings_as_suggestions() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[package]\nname = \"app\"\n"),
+            ("src/lib.rs", "mod settings;\npub use settings::Settings;\n"),
+            (
+                "src/settings.rs",
+                "pub struct Settings;\nimpl Settings {\n    pub fn load() {}\n}\n",
+            ),
+            (
+                "models/svc.yaml",
+                &model(&[("app", "      symbols: [\"app::Settings::lode\"]\n")]),
+            ),
+        ],
+    );
+    let (_, findings) = check(dir.path());
+    assert_eq!(
+        findings.iter().map(|f| f.3.as_str()).collect::<Vec<_>>(),
+        ["`app::Settings::lode` not found; did you mean `app::Settings::load`?"]
+    );
+}
+
+#[test]
+fn crate_paths_in_several_workspace_crates_are_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\n"),
+            ("a/Cargo.toml", "[package]\nname = \"app-a\"\n"),
+            ("a/src/lib.rs", "pub mod util { pub fn helper() {} }\n"),
+            ("b/Cargo.toml", "[package]\nname = \"app-b\"\n"),
+            ("b/src/lib.rs", "pub mod util { pub fn helper() {} }\n"),
+            (
+                "models/svc.yaml",
+                &model(&[(
+                    "a",
+                    "      symbols: [\"crate::util::helper\", \"app_b::util::helper\"]\n",
+                )]),
+            ),
+        ],
+    );
+    let (_, findings) = check(dir.path());
+    assert_eq!(
+        codes(&findings),
+        [("TM502", "models/svc.yaml", 11)],
+        "{findings:#?}"
+    );
+    let help = check_with_help(dir.path());
+    assert!(
+        help[0].2.contains("ambiguous") && help[0].2.contains("`app_a::util::helper`"),
+        "{help:#?}"
+    );
+}
+
+#[test]
+fn a_missing_directory_is_never_corrected_to_its_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[(
+            "api",
+            "      paths: [\"src/web/**\", \"src/payments/**\"]\n",
+        )],
+    );
+    let (_, findings) = check(dir.path());
+    let tm501: Vec<&Finding> = findings.iter().filter(|f| f.0 == "TM501").collect();
+    assert_eq!(tm501.len(), 2, "{findings:#?}");
+    let help = check_with_help(dir.path());
+    assert!(
+        help.iter()
+            .all(|f| !f.1.contains("`src/**`") && !f.2.contains("`src/**`")),
+        "{help:#?}"
+    );
+    assert!(
+        help.iter().any(|f| f.2.contains("`src/payments.rs`")),
+        "a module moved into one file: {help:#?}"
+    );
+}
+
+#[test]
+fn entry_points_that_real_services_have() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[("pay", "      symbols: [\"crate::payments\"]\n")],
+    );
+    write(
+        dir.path(),
+        &[(
+            "src/server.rs",
+            concat!(
+                "use std::process::*;\n",                            // 1
+                "pub fn serve(app: Router, cfg: Cfg) {\n",           // 2
+                "    let key = std::env::var(\"API_KEY\");\n",       // 3
+                "    app.nest(\"/api\", api()).fallback(teapot);\n", // 4
+                "    cfg.service(web::resource(\"/upload\").route(web::post().to(up)));\n", // 5
+                "    println!(\"{}\", std::fs::read_to_string(cfg.path()).unwrap());\n", // 6
+                "    Command::new(\"sh\");\n",                       // 7
+                "    let f = std::fs::OpenOptions::new().read(true).open(&cfg.path);\n", // 8
+                "    // tm:allow-unmodelled: reads the operator's own config\n", // 9
+                "    let _ = cfg.paths().map(|p|\n",                 // 10
+                "        std::fs::read_to_string(p));\n",            // 11
+                "}\n",                                               // 12
+                "pub static CFG: Lazy<String> = Lazy::new(|| std::fs::read_to_string(path()).unwrap());\n", // 13
+                "pub mod tools { pub fn main() {} }\n", // 14
+                "#[cfg(all(test, unix))]\n",            // 15
+                "mod t { fn h() { std::env::args(); } }\n", // 16
+            ),
+        )],
+    );
+    let (_, findings) = check(dir.path());
+    // "… in `svc::server::serve` is not covered by any component [env-var]"
+    let found: Vec<(u64, &str, &str)> = findings
+        .iter()
+        .filter(|f| f.0 == "TM503" && f.1 == "src/server.rs")
+        .map(|f| {
+            let symbol = f.3.split('`').rev().nth(1).unwrap_or("");
+            let detector = f.3.rsplit('[').next().unwrap().trim_end_matches(']');
+            (f.2, detector, symbol)
+        })
+        .collect();
+    let serve = "svc::server::serve";
+    assert_eq!(
+        found,
+        [
+            (3, "env-var", serve),
+            (4, "router-fallback", serve), // one HTTP entry per line
+            (5, "actix-resource", serve),
+            (6, "file-read", serve),
+            (7, "process-command", serve),
+            (8, "file-open-options", serve),
+            (13, "file-read", "svc::server::CFG"),
+        ],
+        "{findings:#?}"
     );
 }

@@ -254,25 +254,48 @@ fn corrected_glob(pattern: &str, index: &SourceIndex) -> Option<String> {
         .filter(|d| !d.as_os_str().is_empty())
         .map(|d| d.display().to_string())
         .collect();
+    // Never a parent of what was written: `src/**` for a missing `src/web/**`
+    // would cover the whole tree and silence every unmodelled entry point.
+    fn depth(p: &str) -> usize {
+        p.split('/').count()
+    }
+    fn not_wider(written: &str) -> impl Fn(&&str) -> bool + '_ {
+        move |candidate| {
+            !written.starts_with(&format!("{candidate}/")) && depth(candidate) >= depth(written)
+        }
+    }
     if literal == segs.len() {
         let files = index.files.iter().map(|f| f.display().to_string());
         let all: BTreeSet<String> = files.chain(dirs).collect();
-        return crate::suggest::did_you_mean(pattern, all.iter().map(String::as_str))
-            .map(str::to_owned);
+        return crate::suggest::did_you_mean(
+            pattern,
+            all.iter().map(String::as_str).filter(not_wider(pattern)),
+        )
+        .map(str::to_owned);
     }
     let tail = segs[literal..].join("/");
     let head = segs[..literal].join("/");
-    let heads: Vec<&str> = if head.is_empty() {
-        Vec::new()
-    } else {
-        crate::suggest::nearest(&head, dirs.iter().map(String::as_str), 5)
-    };
-    heads
+    if head.is_empty() {
+        return None;
+    }
+    // `src/tls/**` when the module is the single file `src/tls.rs`.
+    let as_file = index
+        .files
+        .iter()
+        .find(|f| f.with_extension("").as_os_str() == head.as_str() && f.extension().is_some())
+        .map(|f| f.display().to_string());
+    let same_depth = dirs
+        .iter()
+        .map(String::as_str)
+        .filter(|d| depth(d) == depth(&head))
+        .filter(not_wider(&head));
+    crate::suggest::nearest(&head, same_depth, 5)
         .into_iter()
         .map(|d| format!("{d}/{tail}"))
         .find(|glob| {
             walk::compile_glob(glob).is_ok_and(|g| !walk::matching(&g, &index.files).is_empty())
         })
+        .or(as_file)
 }
 
 /// What the components cover: their path globs and resolved symbol paths.

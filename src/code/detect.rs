@@ -18,6 +18,8 @@ pub enum EntryKind {
     MessageConsumer,
     /// Command-line arguments.
     CommandLine,
+    /// Environment variables.
+    Environment,
     /// Standard input.
     Stdin,
     /// A file read whose path is not a literal (so possibly user-supplied).
@@ -36,6 +38,14 @@ pub enum Pattern {
     Call(&'static [&'static str]),
     /// A method call with one of these names.
     Method(&'static [&'static str]),
+    /// A method call with one of these names at the end of a chain that
+    /// starts with a call matching one of `roots` (`OpenOptions::new()…open(p)`).
+    ChainedMethod {
+        /// The method names.
+        methods: &'static [&'static str],
+        /// Suffixes of the call the chain starts with.
+        roots: &'static [&'static str],
+    },
     /// A macro invocation whose path ends with one of these.
     Macro(&'static [&'static str]),
     /// An attribute on a function whose path ends with one of these.
@@ -51,6 +61,8 @@ pub enum Args {
     Empty,
     /// At least one argument (`consumer.subscribe(&topics)`, not `tx.subscribe()`).
     AtLeastOne,
+    /// Exactly two arguments (`router.route(path, handler)`, wherever the path comes from).
+    Two,
     /// The first argument is a string literal starting with `/` (a route).
     RouteLiteral,
     /// The first argument is not a string literal (a path that may come from outside).
@@ -108,9 +120,50 @@ pub const DETECTORS: &[Detector] = &[
     Detector {
         id: "router-route",
         kind: EntryKind::HttpRoute,
-        pattern: Pattern::Method(&["route", "at"]),
+        pattern: Pattern::Method(&["route", "route_service", "nest", "nest_service", "mount"]),
+        args: Args::Two,
+        what: "HTTP route (`Router::route`, `.nest`, actix `App::route`, rocket `.mount`)",
+    },
+    Detector {
+        id: "route-at",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::Method(&["at"]),
         args: Args::RouteLiteral,
-        what: "HTTP route (`Router::route` / `.at`)",
+        what: "HTTP route (`.at`)",
+    },
+    Detector {
+        id: "router-fallback",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::Method(&["fallback", "fallback_service", "default_service"]),
+        args: Args::AtLeastOne,
+        what: "HTTP fallback handler (`Router::fallback`, actix `default_service`)",
+    },
+    Detector {
+        id: "actix-resource",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::Call(&["web::resource", "web::scope", "Resource::new", "Scope::new"]),
+        args: Args::Any,
+        what: "HTTP route (actix `web::resource` / `web::scope`)",
+    },
+    Detector {
+        id: "static-files",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::Call(&[
+            "Files::new",
+            "ServeDir::new",
+            "ServeFile::new",
+            "warp::fs::dir",
+            "warp::fs::file",
+        ]),
+        args: Args::Any,
+        what: "files served over HTTP (actix `Files`, tower-http `ServeDir`, warp `fs`)",
+    },
+    Detector {
+        id: "hyper-service",
+        kind: EntryKind::HttpRoute,
+        pattern: Pattern::Call(&["service_fn", "make_service_fn"]),
+        args: Args::Any,
+        what: "HTTP request handler (hyper `service_fn`)",
     },
     Detector {
         id: "warp-filter",
@@ -134,6 +187,8 @@ pub const DETECTORS: &[Detector] = &[
             "warp::serve",
             "HttpServer::new",
             "hyper::Server::bind",
+            "Server::bind",
+            "Server::from_tcp",
             "tonic::transport::Server::builder",
             "tiny_http::Server::http",
         ]),
@@ -151,6 +206,26 @@ pub const DETECTORS: &[Detector] = &[
         ]),
         args: Args::Any,
         what: "socket listener",
+    },
+    Detector {
+        id: "connection-server",
+        kind: EntryKind::Listener,
+        pattern: Pattern::Method(&["serve_connection", "serve_connection_with_upgrades"]),
+        args: Args::AtLeastOne,
+        what: "HTTP connection served (hyper `serve_connection`)",
+    },
+    Detector {
+        id: "websocket-accept",
+        kind: EntryKind::Listener,
+        pattern: Pattern::Call(&[
+            "accept_async",
+            "accept_hdr_async",
+            "accept_async_with_config",
+            "tungstenite::accept",
+            "tungstenite::accept_hdr",
+        ]),
+        args: Args::Any,
+        what: "WebSocket handshake accepted",
     },
     Detector {
         id: "amqp-consumer",
@@ -176,16 +251,42 @@ pub const DETECTORS: &[Detector] = &[
     Detector {
         id: "clap-parse",
         kind: EntryKind::CommandLine,
-        pattern: Pattern::Call(&["*::parse", "*::try_parse"]),
+        pattern: Pattern::Call(&["*::parse", "*::try_parse", "*::from_args"]),
         args: Args::Empty,
-        what: "command-line arguments (`Parser::parse`)",
+        what: "command-line arguments (clap `Parser::parse`, structopt `from_args`)",
+    },
+    Detector {
+        id: "clap-parse-from",
+        kind: EntryKind::CommandLine,
+        pattern: Pattern::Call(&["*::parse_from", "*::try_parse_from"]),
+        args: Args::AtLeastOne,
+        what: "command-line arguments (clap `Parser::parse_from`)",
     },
     Detector {
         id: "clap-matches",
         kind: EntryKind::CommandLine,
-        pattern: Pattern::Method(&["get_matches", "try_get_matches"]),
+        pattern: Pattern::Method(&[
+            "get_matches",
+            "try_get_matches",
+            "get_matches_from",
+            "try_get_matches_from",
+        ]),
         args: Args::Any,
         what: "command-line arguments (clap `get_matches`)",
+    },
+    Detector {
+        id: "env-var",
+        kind: EntryKind::Environment,
+        pattern: Pattern::Call(&[
+            "env::var",
+            "env::var_os",
+            "env::vars",
+            "env::vars_os",
+            "dotenvy::dotenv",
+            "dotenv::dotenv",
+        ]),
+        args: Args::Any,
+        what: "environment variable (`std::env::var`)",
     },
     Detector {
         id: "stdin",
@@ -202,9 +303,23 @@ pub const DETECTORS: &[Detector] = &[
             "fs::read",
             "fs::read_to_string",
             "fs::read_dir",
+            "fs_err::read",
+            "fs_err::read_to_string",
+            "NamedFile::open",
+            "NamedFile::open_async",
         ]),
         args: Args::NotLiteral,
         what: "file read of a computed path",
+    },
+    Detector {
+        id: "file-open-options",
+        kind: EntryKind::FileRead,
+        pattern: Pattern::ChainedMethod {
+            methods: &["open"],
+            roots: &["OpenOptions::new"],
+        },
+        args: Args::NotLiteral,
+        what: "file opened at a computed path (`OpenOptions::open`)",
     },
     Detector {
         id: "process-command",
@@ -215,14 +330,23 @@ pub const DETECTORS: &[Detector] = &[
     },
 ];
 
+/// Whether the detector `pattern` ends with all of `path` (`Command::new`
+/// for `process::Command::new`): how a name brought in by a glob `use` is matched.
+pub fn pattern_ends_with(pattern: &str, path: &[String]) -> bool {
+    let want: Vec<&str> = pattern.split("::").collect();
+    want.len() >= path.len()
+        && want[want.len() - path.len()..]
+            .iter()
+            .zip(path)
+            .all(|(want, have)| *want == "*" || want == have)
+}
+
 /// Whether `path` ends with the `::`-separated `suffix` (`*` matches any segment).
 pub fn path_ends_with(path: &[String], suffix: &str) -> bool {
-    let want: Vec<&str> = suffix.split("::").collect();
-    path.len() >= want.len()
-        && path[path.len() - want.len()..]
-            .iter()
-            .zip(&want)
-            .all(|(have, want)| *want == "*" || have == want)
+    let mut have = path.iter().rev();
+    suffix
+        .rsplit("::")
+        .all(|want| have.next().is_some_and(|have| want == "*" || have == want))
 }
 
 #[cfg(test)]

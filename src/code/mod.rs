@@ -22,7 +22,7 @@ pub use report::{
 pub use suppress::{Allow, MARKER};
 pub use symbols::{Definition, ReExport, Resolution, SymbolTable};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Rule, Span};
-use parse::{ParseFailure, ParsedFile};
+use parse::{ImplOwner, ParseFailure, ParsedFile, Place};
 
 /// Files above this size are not parsed (generated code); they still match globs.
 pub const MAX_RUST_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -119,30 +119,66 @@ impl SourceIndex {
         }
         let roots = tree::crate_roots(&config.root, &files);
         let modules = tree::module_tree(&roots, &parsed);
+        let runtime: Vec<(&PathBuf, &ParsedFile, &[String])> = parsed
+            .iter()
+            .filter_map(|(file, p)| {
+                let m = modules.get(file).filter(|m| m.runtime)?;
+                Some((file, p, m.path.as_slice()))
+            })
+            .collect();
         let mut symbols = SymbolTable::default();
+        for (file, p, module) in &runtime {
+            index_items(&mut symbols, file, module, p);
+        }
+        // Items of `impl` blocks go under their type, which may be defined
+        // in another file: only now are all the types known.
+        let mut placed = Vec::new();
+        let mut types = ImplTypes::new(&symbols);
+        for (file, p, module) in &runtime {
+            for item in &p.items {
+                if let Place::Impl(owner) = &item.place {
+                    placed.push(Definition {
+                        path: types.item_path(module, owner, &item.path),
+                        file: (*file).clone(),
+                        line: item.line,
+                        kind: item.kind,
+                    });
+                }
+            }
+        }
+        for def in placed {
+            symbols.insert(def);
+        }
+        let mut types = ImplTypes::new(&symbols);
         let mut entry_points = Vec::new();
         for (file, p) in &parsed {
             let module = modules.get(file);
-            if let Some(m) = module.filter(|m| m.runtime) {
-                index_items(&mut symbols, file, &m.path, p);
-            }
             if module.is_some_and(|m| !m.runtime) || is_test_dir(file) {
                 continue;
             }
             for e in p.entries.iter().filter(|e| !e.in_test) {
+                // `fn main` is a program entry only at a crate root.
+                if e.detector.kind == EntryKind::Main
+                    && e.detector.id == DETECTORS[0].id
+                    && module.is_some_and(|m| m.path.len() > 1)
+                {
+                    continue;
+                }
                 entry_points.push(EntryPoint {
                     file: file.clone(),
                     span: e.span,
                     detector: e.detector.id,
                     kind: e.detector.kind,
                     what: e.detector.what,
-                    symbol: module.map(|m| {
-                        m.path
+                    symbol: module.map(|m| match &e.owner {
+                        Some(owner) => types.item_path(&m.path, owner, &e.enclosing),
+                        None => m
+                            .path
                             .iter()
                             .chain(&e.enclosing)
                             .cloned()
                             .collect::<Vec<_>>()
-                            .join("::")
+                            .join("::"),
                     }),
                     marker: e.marker.clone(),
                 });
@@ -218,14 +254,70 @@ fn index_items(
         kind,
     });
     for item in &p.items {
+        let path = match item.place {
+            Place::Here => format!("{prefix}::{}", item.path.join("::")),
+            Place::CrateRoot => format!("{}::{}", module[0], item.path.join("::")),
+            Place::Impl(_) => continue, // once every type is known
+        };
         symbols.insert(Definition {
-            path: format!("{prefix}::{}", item.path.join("::")),
+            path,
             file: file.to_path_buf(),
             line: item.line,
             kind: item.kind,
         });
     }
+    let crate_root = module.len() == 1;
     for r in &p.reexports {
-        symbols.reexport(ReExport::from_use(module, r));
+        if !r.private || (crate_root && r.within.is_empty()) {
+            symbols.reexport(ReExport::from_use(module, r));
+        }
+    }
+}
+
+/// The types `impl` blocks are for, looked up once per distinct block type.
+struct ImplTypes<'a> {
+    symbols: &'a SymbolTable,
+    seen: HashMap<(Vec<String>, Vec<String>), Option<String>>,
+}
+
+impl<'a> ImplTypes<'a> {
+    fn new(symbols: &'a SymbolTable) -> Self {
+        ImplTypes {
+            symbols,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The full path of an item inside an `impl` block (`path` is its path in
+    /// the file: inline modules, the type's name, the item and anything inside
+    /// it): under the type's own path when the index knows the type, else
+    /// where the block is written.
+    fn item_path(&mut self, module: &[String], owner: &ImplOwner, path: &[String]) -> String {
+        let split = owner.within.min(path.len());
+        let (within, rest) = path.split_at(split);
+        let mut here = module.to_vec();
+        here.extend_from_slice(within);
+        let symbols = self.symbols;
+        let base = self
+            .seen
+            .entry((here, owner.written.clone()))
+            .or_insert_with(|| symbols.impl_type(module, within, &owner.written))
+            .clone();
+        let (base, rest) = match base {
+            Some(base) => (base, rest.get(1..).unwrap_or_default()),
+            None => (
+                module
+                    .iter()
+                    .chain(within)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("::"),
+                rest,
+            ),
+        };
+        std::iter::once(base)
+            .chain(rest.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("::")
     }
 }

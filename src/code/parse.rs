@@ -8,7 +8,9 @@ use proc_macro2::Span as TokenSpan;
 use serde::Serialize;
 use syn::visit::{self, Visit};
 
-use super::detect::{Args, DETECTORS, Detector, EntryKind, Pattern, path_ends_with};
+use super::detect::{
+    Args, DETECTORS, Detector, EntryKind, Pattern, path_ends_with, pattern_ends_with,
+};
 use super::suppress::marker_near;
 use crate::diagnostic::Span;
 
@@ -40,6 +42,8 @@ pub enum ItemKind {
     Static,
     /// A `macro_rules!` macro.
     Macro,
+    /// A variant of an enum (`Enum::Variant`).
+    Variant,
 }
 
 /// An item defined in a file, named relative to the file's module.
@@ -51,6 +55,32 @@ pub struct FileItem {
     pub kind: ItemKind,
     /// 1-based line of its name.
     pub line: u32,
+    /// For an item of an `impl` block: the type it belongs to, which may be
+    /// defined in another module. `#[macro_export]` macros have their own place.
+    pub place: Place,
+}
+
+/// Where an item lives, when that is not simply where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// At its path inside the file's module.
+    Here,
+    /// In an `impl` block whose type is written as `written` (after `use`
+    /// expansion: `["crate", "net", "Server"]`, `["Server"]`), inside the
+    /// first `within` segments of `path` (inline modules); `path` then goes on
+    /// with the type's name and the item's.
+    Impl(ImplOwner),
+    /// A `#[macro_export]` macro: at the crate root, whatever its module.
+    CrateRoot,
+}
+
+/// The type of an `impl` block, as written in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImplOwner {
+    /// How many leading segments of the item's path are inline modules.
+    pub within: usize,
+    /// The type's path after `use` expansion.
+    pub written: Vec<String>,
 }
 
 /// A `mod name;` declaration, whose body lives in another file.
@@ -80,6 +110,9 @@ pub struct ReExport {
     /// Plain `pub`: visible from other crates, so reachable by crate name;
     /// otherwise only through `crate::` paths.
     pub public: bool,
+    /// A plain `use` (no `pub`): at a crate root it still gives the whole
+    /// crate a `crate::Name` path; elsewhere the index ignores it.
+    pub private: bool,
 }
 
 /// An entry point found in a file, before the index knows its module.
@@ -89,8 +122,12 @@ pub struct FoundEntry {
     pub detector: &'static Detector,
     /// Where, in the Rust file.
     pub span: Span,
-    /// The enclosing items inside the file (`["Server", "run"]`).
+    /// The enclosing items inside the file (`["Server", "run"]`), up to the
+    /// first that cannot be named (an `impl` for a reference or a generic).
     pub enclosing: Vec<String>,
+    /// When the entry is inside an `impl` block: its type, which may live in
+    /// another module than the block (`enclosing` then names the block's place).
+    pub owner: Option<ImplOwner>,
     /// Inside `#[cfg(test)]` or a `#[test]` function.
     pub in_test: bool,
     /// The `tm:allow-unmodelled` marker on or above the line: its reason.
@@ -176,8 +213,17 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
 /// Walks one syntax tree, collecting items, module declarations and entry points.
 struct FileVisitor<'a> {
     text: &'a str,
-    /// `use` aliases of the file: last name → full path.
-    uses: BTreeMap<String, Vec<String>>,
+    /// `use` aliases in scope, file level first and then one layer per
+    /// enclosing block: name → full path.
+    uses: Vec<BTreeMap<String, Vec<String>>>,
+    /// Whether a glob `use` is in scope (`use super::*;`): an unimported type
+    /// name may then be the one a detector looks for.
+    globbed: usize,
+    /// The `impl` block we are in: its type, for `Self` and item placement.
+    owner: Option<ImplOwner>,
+    /// The first line of the statement we are in, for allow markers written
+    /// above a statement that spans several lines.
+    stmt_line: Option<u32>,
     /// Inline modules, types and functions we are inside.
     scope: Vec<String>,
     /// How many of `scope` are inline modules (a prefix of it).
@@ -190,10 +236,15 @@ struct FileVisitor<'a> {
 impl<'a> FileVisitor<'a> {
     fn run(ast: &syn::File, text: &'a str) -> ParsedFile {
         let mut uses = UseCollector::default();
-        uses.visit_file(ast);
+        for item in &ast.items {
+            uses.visit_item(item);
+        }
         let mut v = FileVisitor {
             text,
-            uses: uses.aliases,
+            uses: vec![uses.aliases],
+            globbed: usize::from(uses.globs),
+            owner: None,
+            stmt_line: None,
             scope: Vec::new(),
             modules: 0,
             fn_depth: 0,
@@ -205,15 +256,30 @@ impl<'a> FileVisitor<'a> {
     }
 
     fn item(&mut self, name: &syn::Ident, kind: ItemKind) {
-        if self.fn_depth > 0 {
-            return; // items inside function bodies cannot be named from outside
+        let place = match &self.owner {
+            Some(owner) => Place::Impl(owner.clone()),
+            None => Place::Here,
+        };
+        self.place_item(name, kind, place);
+    }
+
+    fn place_item(&mut self, name: &syn::Ident, kind: ItemKind, place: Place) {
+        if self.fn_depth > 0 || self.test_depth > 0 {
+            return; // items in bodies cannot be named from outside; tests are not the program
         }
-        let mut path = self.scope.clone();
-        path.push(name.to_string());
+        if self.scope.iter().any(|s| s == UNNAMED) {
+            return; // methods of `impl Trait for &T` or `for T` have no path
+        }
+        let mut path = match place {
+            Place::CrateRoot => Vec::new(),
+            _ => self.scope.clone(),
+        };
+        path.push(ident_name(name));
         self.out.items.push(FileItem {
             path,
             kind,
             line: name.span().start().line as u32,
+            place,
         });
     }
 
@@ -227,22 +293,49 @@ impl<'a> FileVisitor<'a> {
         {
             return;
         }
+        let marker = marker_near(self.text, span.line).or_else(|| {
+            self.stmt_line
+                .filter(|l| *l < span.line)
+                .and_then(|l| marker_near(self.text, l))
+        });
+        let named = self.scope.iter().take_while(|s| *s != UNNAMED).count();
         self.out.entries.push(FoundEntry {
             detector,
-            marker: marker_near(self.text, span.line),
+            marker,
             span,
-            enclosing: self.scope.clone(),
+            enclosing: self.scope[..named].to_vec(),
+            owner: self.owner.clone().filter(|_| named == self.scope.len()),
             in_test: self.test_depth > 0,
         });
     }
 
-    /// A path as written, with its first segment expanded through `use`.
-    fn resolve(&self, path: &syn::Path) -> Vec<String> {
-        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        match segs.first().and_then(|first| self.uses.get(first)) {
-            Some(full) => full.iter().chain(&segs[1..]).cloned().collect(),
-            None => segs,
+    /// A path as written, with its first segment expanded through `use`
+    /// (`Self` is the `impl` block's type), and whether that expansion
+    /// happened: a bare name that no `use` imports may come from a glob.
+    fn resolve(&self, path: &syn::Path) -> (Vec<String>, bool) {
+        let segs: Vec<String> = path.segments.iter().map(|s| ident_name(&s.ident)).collect();
+        let Some(first) = segs.first() else {
+            return (segs, false);
+        };
+        if first == "Self"
+            && let Some(owner) = &self.owner
+        {
+            return (
+                owner.written.iter().chain(&segs[1..]).cloned().collect(),
+                true,
+            );
         }
+        match self.uses.iter().rev().find_map(|layer| layer.get(first)) {
+            Some(full) => (full.iter().chain(&segs[1..]).cloned().collect(), true),
+            None => (segs, false),
+        }
+    }
+
+    /// A called path, resolved once for matching against every detector row.
+    fn called(&self, path: &syn::Path) -> CalledPath {
+        let (full, imported) = self.resolve(path);
+        let loose = !imported && self.globbed > 0 && full.len() >= 2;
+        CalledPath { full, loose }
     }
 
     /// Runs `body` with `name` pushed on the scope.
@@ -258,7 +351,7 @@ impl<'a> FileVisitor<'a> {
 
     fn fn_attributes(&mut self, attrs: &[syn::Attribute], is_main: bool) {
         for attr in attrs {
-            let path = self.resolve(attr.path());
+            let (path, _) = self.resolve(attr.path());
             for d in DETECTORS {
                 let Pattern::FnAttribute(suffixes) = d.pattern else {
                     continue;
@@ -278,8 +371,8 @@ impl<'a> FileVisitor<'a> {
 
 impl<'ast> Visit<'ast> for FileVisitor<'_> {
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-        if self.fn_depth > 0 || matches!(u.vis, syn::Visibility::Inherited) {
-            return; // a private `use` or one in a body exports nothing
+        if self.fn_depth > 0 || (self.modules > 0 && matches!(u.vis, syn::Visibility::Inherited)) {
+            return; // a `use` in a body, or a private one in an inline module, exports nothing
         }
         let mut found = Vec::new();
         reexports(&mut Vec::new(), &u.tree, &mut found);
@@ -290,6 +383,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                 target,
                 absolute: u.leading_colon.is_some(),
                 public: matches!(u.vis, syn::Visibility::Public(_)),
+                private: matches!(u.vis, syn::Visibility::Inherited),
             });
         }
     }
@@ -298,19 +392,27 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
         if self.fn_depth > 0 {
             return;
         }
-        self.item(&m.ident, ItemKind::Module);
+        let test = is_cfg_test(&m.attrs);
+        if !test {
+            self.item(&m.ident, ItemKind::Module);
+        }
         match &m.content {
             None => self.out.mods.push(ModDecl {
                 within: self.scope[..self.modules].to_vec(),
-                name: m.ident.to_string(),
+                name: ident_name(&m.ident),
                 path_attr: path_attribute(&m.attrs),
             }),
             Some((_, items)) => {
-                let test = is_cfg_test(&m.attrs);
-                self.scoped(m.ident.to_string(), true, test, |v| {
-                    for item in items {
-                        v.visit_item(item);
-                    }
+                let mut uses = UseCollector::default();
+                for item in items {
+                    uses.visit_item(item);
+                }
+                self.scoped(ident_name(&m.ident), true, test, |v| {
+                    v.with_uses(uses, |v| {
+                        for item in items {
+                            v.visit_item(item);
+                        }
+                    });
                 });
             }
         }
@@ -320,7 +422,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
         self.item(&f.sig.ident, ItemKind::Function);
         let is_main = f.sig.ident == "main" && self.scope.is_empty();
         let test = is_test_fn(&f.attrs);
-        self.scoped(f.sig.ident.to_string(), false, test, |v| {
+        self.scoped(ident_name(&f.sig.ident), false, test, |v| {
             if is_main {
                 let span = f.sig.ident.span();
                 v.entry(&DETECTORS[0], (span, span));
@@ -333,29 +435,48 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let ty = match &*i.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
+        let generics: Vec<String> = i
+            .generics
+            .type_params()
+            .map(|p| p.ident.to_string())
+            .collect();
+        let written = self_type(&i.self_ty)
+            .filter(|p| {
+                !(p.segments.len() == 1 && generics.contains(&p.segments[0].ident.to_string()))
+            })
+            .map(|p| self.resolve(p).0)
+            .filter(|w| !w.last().is_some_and(|l| WRAPPERS.contains(&l.as_str())));
         let test = is_cfg_test(&i.attrs);
-        self.scoped(
-            ty.unwrap_or_else(|| "<impl>".to_owned()),
-            false,
-            test,
-            |v| {
-                for item in &i.items {
-                    v.visit_impl_item(item);
-                }
-            },
-        );
+        let name = written
+            .as_ref()
+            .and_then(|w| w.last().cloned())
+            .unwrap_or_else(|| UNNAMED.to_owned());
+        let owner = written.map(|written| ImplOwner {
+            within: self.modules,
+            written,
+        });
+        let outer = std::mem::replace(&mut self.owner, owner);
+        self.scoped(name, false, test, |v| {
+            for item in &i.items {
+                v.visit_impl_item(item);
+            }
+        });
+        self.owner = outer;
+    }
+
+    fn visit_impl_item_const(&mut self, c: &'ast syn::ImplItemConst) {
+        self.item(&c.ident, ItemKind::Const);
+        self.scoped(ident_name(&c.ident), false, false, |v| {
+            v.fn_depth += 1;
+            visit::visit_impl_item_const(v, c);
+            v.fn_depth -= 1;
+        });
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
-        if self.scope.last().is_none_or(|s| s != "<impl>") {
-            self.item(&f.sig.ident, ItemKind::Method);
-        }
+        self.item(&f.sig.ident, ItemKind::Method);
         let test = is_test_fn(&f.attrs);
-        self.scoped(f.sig.ident.to_string(), false, test, |v| {
+        self.scoped(ident_name(&f.sig.ident), false, test, |v| {
             v.fn_attributes(&f.attrs, false);
             v.fn_depth += 1;
             visit::visit_block(v, &f.block);
@@ -365,12 +486,15 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
 
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
         self.item(&t.ident, ItemKind::Trait);
-        self.scoped(t.ident.to_string(), false, false, |v| {
+        self.scoped(ident_name(&t.ident), false, false, |v| {
             for item in &t.items {
+                if let syn::TraitItem::Const(c) = item {
+                    v.item(&c.ident, ItemKind::Const);
+                }
                 if let syn::TraitItem::Fn(f) = item {
                     v.item(&f.sig.ident, ItemKind::Method);
                     if let Some(block) = &f.default {
-                        v.scoped(f.sig.ident.to_string(), false, false, |v| {
+                        v.scoped(ident_name(&f.sig.ident), false, false, |v| {
                             v.fn_depth += 1;
                             visit::visit_block(v, block);
                             v.fn_depth -= 1;
@@ -387,6 +511,11 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
 
     fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
         self.item(&e.ident, ItemKind::Enum);
+        self.scoped(ident_name(&e.ident), false, false, |v| {
+            for variant in &e.variants {
+                v.item(&variant.ident, ItemKind::Variant);
+            }
+        });
     }
 
     fn visit_item_union(&mut self, u: &'ast syn::ItemUnion) {
@@ -399,29 +528,62 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
         self.item(&c.ident, ItemKind::Const);
-        visit::visit_item_const(self, c);
+        // Code in an initialiser belongs to the constant (`static X = LazyLock::new(|| …)`).
+        self.scoped(ident_name(&c.ident), false, false, |v| {
+            v.fn_depth += 1;
+            visit::visit_item_const(v, c);
+            v.fn_depth -= 1;
+        });
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
         self.item(&s.ident, ItemKind::Static);
-        visit::visit_item_static(self, s);
+        self.scoped(ident_name(&s.ident), false, false, |v| {
+            v.fn_depth += 1;
+            visit::visit_item_static(v, s);
+            v.fn_depth -= 1;
+        });
     }
 
     fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
-        if let Some(ident) = &m.ident {
-            self.item(ident, ItemKind::Macro);
-        } else {
-            visit::visit_item_macro(self, m);
+        match &m.ident {
+            Some(ident) if has_attribute(&m.attrs, "macro_export") => {
+                self.place_item(ident, ItemKind::Macro, Place::CrateRoot);
+            }
+            Some(ident) => self.item(ident, ItemKind::Macro),
+            None => visit::visit_item_macro(self, m),
         }
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        let local = |stmt: &&'ast syn::Stmt| matches!(stmt, syn::Stmt::Item(syn::Item::Use(_)));
+        if !block.stmts.iter().any(|s| local(&s)) {
+            return visit::visit_block(self, block);
+        }
+        let mut uses = UseCollector::default();
+        for stmt in block.stmts.iter().filter(local) {
+            if let syn::Stmt::Item(item) = stmt {
+                uses.visit_item(item);
+            }
+        }
+        self.with_uses(uses, |v| visit::visit_block(v, block));
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        let line = stmt_first_line(stmt);
+        let outer = self.stmt_line;
+        self.stmt_line = line.or(outer);
+        visit::visit_stmt(self, stmt);
+        self.stmt_line = outer;
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let syn::Expr::Path(p) = &*call.func {
-            let path = self.resolve(&p.path);
             let first = call.args.first();
+            let called = self.called(&p.path);
             for d in DETECTORS {
                 if let Pattern::Call(suffixes) = d.pattern
-                    && suffixes.iter().any(|s| path_ends_with(&path, s))
+                    && called.matches(suffixes)
                     && args_match(first, call.args.len(), d.args)
                 {
                     self.entry(d, path_span(&p.path));
@@ -435,10 +597,16 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
         let name = call.method.to_string();
         let first = call.args.first();
         for d in DETECTORS {
-            if let Pattern::Method(names) = d.pattern
-                && names.contains(&name.as_str())
-                && args_match(first, call.args.len(), d.args)
-            {
+            let named = match d.pattern {
+                Pattern::Method(names) => names.contains(&name.as_str()),
+                Pattern::ChainedMethod { methods, roots } => {
+                    methods.contains(&name.as_str())
+                        && chain_root(&call.receiver)
+                            .is_some_and(|root| self.called(root).matches(roots))
+                }
+                _ => false,
+            };
+            if named && args_match(first, call.args.len(), d.args) {
                 let span = call.method.span();
                 self.entry(d, (span, span));
             }
@@ -447,15 +615,172 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let path = self.resolve(&mac.path);
+        let called = self.called(&mac.path);
         for d in DETECTORS {
             if let Pattern::Macro(suffixes) = d.pattern
-                && suffixes.iter().any(|s| path_ends_with(&path, s))
+                && called.matches(suffixes)
             {
                 self.entry(d, path_span(&mac.path));
             }
         }
+        // `println!("{}", fs::read_to_string(p)?)`: the arguments of the
+        // standard expression-taking macros are code like any other.
+        let takes_exprs = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| EXPRESSION_MACROS.contains(&s.ident.to_string().as_str()));
+        if !takes_exprs {
+            return;
+        }
+        if let Ok(args) = mac.parse_body_with(
+            syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+        ) {
+            for arg in &args {
+                self.visit_expr(arg);
+            }
+        }
     }
+}
+
+/// A called path after `use` expansion; `loose` when it is an unimported
+/// `Type::f` and a glob `use` is in scope.
+struct CalledPath {
+    full: Vec<String>,
+    loose: bool,
+}
+
+impl CalledPath {
+    /// Whether a detector row names it: by suffix, or when loose by the row's tail.
+    fn matches(&self, suffixes: &[&str]) -> bool {
+        suffixes.iter().any(|s| {
+            path_ends_with(&self.full, s) || (self.loose && pattern_ends_with(s, &self.full))
+        })
+    }
+}
+
+/// Macros whose arguments are comma-separated expressions (std and log).
+const EXPRESSION_MACROS: &[&str] = &[
+    "format",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "vec",
+    "dbg",
+    "format_args",
+    "info",
+    "warn",
+    "error",
+    "debug",
+    "trace",
+    "anyhow",
+    "bail",
+    "ensure",
+    "Some",
+    "Ok",
+];
+
+/// The scope segment of an `impl` block whose type has no path of its own
+/// (`impl Trait for &T`, `impl<T> Trait for T`): its methods are not indexed,
+/// and entry points in it belong to the enclosing module.
+const UNNAMED: &str = "<impl>";
+
+/// Standard wrappers: `impl Trait for Box<T>` adds no path to the crate.
+const WRAPPERS: &[&str] = &[
+    "Box", "Rc", "Arc", "Option", "Result", "Vec", "Cow", "RefCell", "Cell", "Mutex", "RwLock",
+    "Pin",
+];
+
+impl FileVisitor<'_> {
+    fn with_uses(&mut self, uses: UseCollector, body: impl FnOnce(&mut Self)) {
+        self.uses.push(uses.aliases);
+        self.globbed += usize::from(uses.globs);
+        body(self);
+        self.globbed -= usize::from(uses.globs);
+        self.uses.pop();
+    }
+}
+
+/// The path of the type an `impl` block is for: through references, parens
+/// and `dyn Trait`.
+fn self_type(ty: &syn::Type) -> Option<&syn::Path> {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => Some(&p.path),
+        syn::Type::Reference(r) => self_type(&r.elem),
+        syn::Type::Paren(p) => self_type(&p.elem),
+        syn::Type::Group(g) => self_type(&g.elem),
+        syn::Type::TraitObject(t) => t.bounds.iter().find_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => Some(&t.path),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// The path called at the start of a method chain
+/// (`OpenOptions::new().read(true).open(p)` → `OpenOptions::new`).
+fn chain_root(expr: &syn::Expr) -> Option<&syn::Path> {
+    match expr {
+        syn::Expr::MethodCall(m) => chain_root(&m.receiver),
+        syn::Expr::Call(c) => match &*c.func {
+            syn::Expr::Path(p) => Some(&p.path),
+            _ => None,
+        },
+        syn::Expr::Paren(p) => chain_root(&p.expr),
+        syn::Expr::Reference(r) => chain_root(&r.expr),
+        _ => None,
+    }
+}
+
+/// The line a statement starts on.
+fn stmt_first_line(stmt: &syn::Stmt) -> Option<u32> {
+    let tokens = match stmt {
+        syn::Stmt::Local(l) => l.let_token.span,
+        syn::Stmt::Expr(e, _) => first_span(e)?,
+        syn::Stmt::Macro(m) => m.mac.path.segments.first()?.ident.span(),
+        syn::Stmt::Item(_) => return None,
+    };
+    Some(tokens.start().line as u32)
+}
+
+/// The span of an expression's first token, for the common shapes.
+fn first_span(e: &syn::Expr) -> Option<TokenSpan> {
+    match e {
+        syn::Expr::MethodCall(m) => first_span(&m.receiver),
+        syn::Expr::Call(c) => first_span(&c.func),
+        syn::Expr::Path(p) => p.path.segments.first().map(|s| s.ident.span()),
+        syn::Expr::Await(a) => first_span(&a.base),
+        syn::Expr::Try(t) => first_span(&t.expr),
+        syn::Expr::Field(f) => first_span(&f.base),
+        syn::Expr::Assign(a) => first_span(&a.left),
+        syn::Expr::Macro(m) => m.mac.path.segments.first().map(|s| s.ident.span()),
+        syn::Expr::Return(r) => Some(r.return_token.span),
+        syn::Expr::Let(l) => Some(l.let_token.span),
+        syn::Expr::If(i) => Some(i.if_token.span),
+        syn::Expr::Match(m) => Some(m.match_token.span),
+        _ => None,
+    }
+}
+
+/// An identifier as a path segment: `r#type` is the module or item `type`.
+fn ident_name(ident: &syn::Ident) -> String {
+    let name = ident.to_string();
+    match name.strip_prefix("r#") {
+        Some(raw) => raw.to_owned(),
+        None => name,
+    }
+}
+
+fn has_attribute(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| a.path().is_ident(name))
 }
 
 fn path_span(path: &syn::Path) -> (TokenSpan, TokenSpan) {
@@ -479,6 +804,7 @@ fn args_match(first: Option<&syn::Expr>, count: usize, want: Args) -> bool {
         Args::Any => true,
         Args::Empty => count == 0,
         Args::AtLeastOne => count > 0,
+        Args::Two => count == 2,
         Args::RouteLiteral => route_text(first).is_some_and(|s| s.starts_with('/')),
         Args::NotLiteral => count > 0 && literal(first).is_none(),
     }
@@ -545,9 +871,22 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     })
 }
 
+/// `#[cfg(test)]`, `#[cfg(all(test, unix))]`: compiled only for tests
+/// (`cfg(not(test))` and `cfg(any(test, …))` are not).
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| match &a.meta {
-        syn::Meta::List(list) if list.path.is_ident("cfg") => list.tokens.to_string() == "test",
+        syn::Meta::List(list) if list.path.is_ident("cfg") => {
+            let words: Vec<String> = list
+                .tokens
+                .to_string()
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let test = words.iter().any(|w| w == "test");
+            let escapes = words.iter().any(|w| w == "not" || w == "any");
+            test && (words.len() == 1 || (words[0] == "all" && !escapes))
+        }
         _ => false,
     })
 }
@@ -603,6 +942,8 @@ fn reexports(
 #[derive(Default)]
 struct UseCollector {
     aliases: BTreeMap<String, Vec<String>>,
+    /// Whether any of them is a glob.
+    globs: bool,
 }
 
 impl UseCollector {
@@ -629,7 +970,7 @@ impl UseCollector {
                 }
                 self.aliases.insert(r.rename.to_string(), full);
             }
-            syn::UseTree::Glob(_) => {}
+            syn::UseTree::Glob(_) => self.globs = true,
             syn::UseTree::Group(g) => {
                 for t in &g.items {
                     self.tree(prefix, t);
@@ -639,9 +980,13 @@ impl UseCollector {
     }
 }
 
+/// Fed one scope's items at a time: it looks at `use` items only, never
+/// into modules or bodies (they have scopes of their own).
 impl<'ast> Visit<'ast> for UseCollector {
-    fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
-        self.tree(&mut Vec::new(), &u.tree);
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        if let syn::Item::Use(u) = item {
+            self.tree(&mut Vec::new(), &u.tree);
+        }
     }
 }
 
@@ -719,9 +1064,11 @@ mod tests {
         let p = parse(
             "use a::Private;\npub use b::{C as D, e::*, self};\nmod m { pub(crate) use crate::x::Y; }\npub use ::ext::T as _;\nfn f() { pub use z::W; }\n",
         );
+        assert!(p.reexports[0].private && p.reexports[0].target == ["a", "Private"]);
         let got: Vec<(String, Option<&str>, String, bool)> = p
             .reexports
             .iter()
+            .filter(|r| !r.private)
             .map(|r| {
                 (
                     r.within.join("::"),

@@ -43,27 +43,7 @@ impl ReExport {
     pub fn from_use(module: &[String], u: &super::parse::ReExport) -> ReExport {
         let mut here = module.to_vec();
         here.extend(u.within.iter().cloned());
-        let join = |base: &[String], rest: &[String]| {
-            base.iter()
-                .chain(rest)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("::")
-        };
-        let target = &u.target;
-        let first = target.first().map(String::as_str);
-        let targets = match first {
-            _ if u.absolute => vec![join(&[], target)],
-            Some("crate") => vec![join(&module[..1], &target[1..])],
-            Some("self") => vec![join(&here, &target[1..])],
-            Some("super") => {
-                let ups = target.iter().take_while(|s| *s == "super").count();
-                let base = &here[..here.len().saturating_sub(ups).max(1)];
-                vec![join(base, &target[ups..])]
-            }
-            _ => vec![join(&here, target), join(&[], target)],
-        };
-        let targets = targets.into_iter().map(|t| t.replace('-', "_")).collect();
+        let targets = absolute_paths(module, &u.within, &u.target, u.absolute);
         let path = match &u.name {
             Some(name) => format!("{}::{name}", here.join("::")),
             None => here.join("::"),
@@ -75,6 +55,38 @@ impl ReExport {
             public: u.public,
         }
     }
+}
+
+/// The full paths a path written in `module` (crate name first), inside
+/// its inline modules `within`, may stand for, in the order to try them: Rust
+/// 2018 reads `a::B` as a child module `a` or else a crate `a`.
+pub fn absolute_paths(
+    module: &[String],
+    within: &[String],
+    written: &[String],
+    absolute: bool,
+) -> Vec<String> {
+    let mut here = module.to_vec();
+    here.extend(within.iter().cloned());
+    let join = |base: &[String], rest: &[String]| {
+        base.iter()
+            .chain(rest)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("::")
+    };
+    let paths = match written.first().map(String::as_str) {
+        _ if absolute => vec![join(&[], written)],
+        Some("crate") => vec![join(&module[..1], &written[1..])],
+        Some("self") => vec![join(&here, &written[1..])],
+        Some("super") => {
+            let ups = written.iter().take_while(|s| *s == "super").count();
+            let base = &here[..here.len().saturating_sub(ups).max(1)];
+            vec![join(base, &written[ups..])]
+        }
+        _ => vec![join(&here, written), join(&[], written)],
+    };
+    paths.into_iter().map(|t| t.replace('-', "_")).collect()
 }
 
 /// How many re-exports a lookup follows before giving up (chains are short;
@@ -153,6 +165,51 @@ impl SymbolTable {
         }
     }
 
+    /// The type (struct, enum, union, trait or alias) an `impl` block written
+    /// in `module` names as `written`, as a full path: through `use` paths and
+    /// re-exports, else the one type of that name in the crate (a glob
+    /// `use super::*;` brought it in).
+    pub fn impl_type(
+        &self,
+        module: &[String],
+        within: &[String],
+        written: &[String],
+    ) -> Option<String> {
+        let is_type = |d: &Definition| {
+            matches!(
+                d.kind,
+                ItemKind::Struct
+                    | ItemKind::Enum
+                    | ItemKind::Union
+                    | ItemKind::Trait
+                    | ItemKind::TypeAlias
+            )
+        };
+        let direct = absolute_paths(module, within, written, false)
+            .into_iter()
+            .find_map(|p| {
+                self.lookup(&p, true, MAX_REEXPORT_HOPS)
+                    .into_iter()
+                    .find(is_type)
+                    .map(|d| d.path)
+            });
+        if direct.is_some() || written.len() != 1 {
+            return direct;
+        }
+        let krate = format!("{}::", module[0]);
+        let mut named = self
+            .by_last
+            .get(&written[0])
+            .into_iter()
+            .flatten()
+            .filter(|p| p.starts_with(&krate))
+            .filter(|p| self.defs.get(*p).is_some_and(|ds| ds.iter().any(is_type)));
+        match (named.next(), named.next()) {
+            (Some(only), None) => Some(only.clone()),
+            _ => None,
+        }
+    }
+
     /// How many distinct paths are indexed.
     pub fn len(&self) -> usize {
         self.defs.len()
@@ -189,7 +246,23 @@ impl SymbolTable {
                     .join(", ")
             ));
         }
-        let mut found: Vec<Definition> = self.candidates(&segs).into_iter().flatten().collect();
+        let segs: Vec<&str> = segs
+            .iter()
+            .map(|s| s.strip_prefix("r#").unwrap_or(s))
+            .collect();
+        let per_crate = self.candidates(&segs);
+        if segs[0] == "crate" && per_crate.iter().filter(|c| !c.is_empty()).count() > 1 {
+            let places: Vec<String> = per_crate
+                .iter()
+                .filter_map(|c| c.first())
+                .map(|d| format!("`{}`", d.path))
+                .collect();
+            return Resolution::Invalid(format!(
+                "`{symbol}` is ambiguous: this workspace has it in several crates ({}); write the crate's name instead of `crate`",
+                places.join(", ")
+            ));
+        }
+        let mut found: Vec<Definition> = per_crate.into_iter().flatten().collect();
         found.sort();
         found.dedup();
         if found.is_empty() {
@@ -320,6 +393,13 @@ impl SymbolTable {
                     .get(&full[..split].join("::"))?
                     .iter()
                     .find(|r| r.public || internal)?;
+                if r
+                    .targets
+                    .iter()
+                    .any(|t| !self.lookup(t, true, MAX_REEXPORT_HOPS).is_empty())
+                {
+                    return None; // the re-export leads into the tree; the rest is just missing
+                }
                 let target = r.targets.last()?;
                 let outside = target.split("::").next()?;
                 (!self.crates.contains(outside)).then(|| {
@@ -347,6 +427,37 @@ impl SymbolTable {
         })
     }
 
+    /// When everything but the last segment resolves (`crate::Paste::stor`,
+    /// perhaps through a re-export), the parent's members, written under the
+    /// user's own parent path.
+    fn members_of_parent(&self, segs: &[&str]) -> Vec<String> {
+        if segs.len() < 2 {
+            return Vec::new();
+        }
+        let parent = &segs[..segs.len() - 1];
+        let mut parents: Vec<Definition> = self.candidates(parent).into_iter().flatten().collect();
+        parents.dedup();
+        let written_parent = parent.join("::");
+        let reexported = self.reexported_paths(segs[0] == "crate");
+        let children = |prefix: &str, keys: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+            keys.skip_while(|k| k.as_str() < prefix)
+                .take_while(|k| k.starts_with(prefix))
+                .filter(|k| !k[prefix.len()..].contains("::"))
+                .map(|k| format!("{written_parent}::{}", &k[prefix.len()..]))
+                .collect()
+        };
+        parents
+            .iter()
+            .flat_map(|p| {
+                let prefix = format!("{}::", p.path);
+                let mut defined = self.defs.range(prefix.clone()..).map(|(k, _)| k);
+                let mut names = children(&prefix, &mut defined);
+                names.extend(children(&prefix, &mut reexported.iter()));
+                names
+            })
+            .collect()
+    }
+
     /// Existing paths written the way the user wrote theirs (`crate::…`,
     /// `name::…` or a bare suffix), nearest first; paths ending in the same
     /// item name come first, since a renamed module keeps its items' names.
@@ -367,6 +478,11 @@ impl SymbolTable {
             }
         };
         let last = segs[segs.len() - 1];
+        let members = self.members_of_parent(segs);
+        let close = crate::suggest::nearest(symbol, members.iter().map(String::as_str), 3);
+        if !close.is_empty() {
+            return close.into_iter().map(str::to_owned).collect();
+        }
         let reexported = self.reexported_paths(segs[0] == "crate");
         let same_name: BTreeSet<String> = self
             .by_last
@@ -526,6 +642,7 @@ mod tests {
                     target: target.iter().map(|s| (*s).to_owned()).collect(),
                     absolute: false,
                     public: true,
+                    private: false,
                 },
             )
         };

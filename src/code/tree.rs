@@ -216,7 +216,9 @@ fn child_file(
         };
         let target = normalize(&base.join(attr));
         let found = parsed.contains_key(&target).then_some(target);
-        return (found, false);
+        // rustc reads the children of a `#[path]` file from its own directory,
+        // as it does for `mod.rs`.
+        return (found, true);
     }
     let base = decl.within.iter().fold(own_dir, |d, m| d.join(m));
     let flat = normalize(&base.join(format!("{}.rs", decl.name)));
