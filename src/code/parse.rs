@@ -611,6 +611,17 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                 self.entry(d, (span, span));
             }
         }
+        // `io::stdin().is_terminal()` asks about the terminal; it reads nothing.
+        let probe = ["is_terminal", "as_raw_fd", "as_fd", "set_nonblocking"]
+            .contains(&name.as_str())
+            && matches!(&*call.receiver, syn::Expr::Call(c)
+                if matches!(&*c.func, syn::Expr::Path(p) if self.called(&p.path).matches(&["io::stdin"])));
+        if probe {
+            for arg in &call.args {
+                self.visit_expr(arg);
+            }
+            return;
+        }
         visit::visit_expr_method_call(self, call);
     }
 
@@ -1088,6 +1099,19 @@ mod tests {
                 (s("m"), Some("Y"), s("crate::x::Y"), false),
             ]
         );
+    }
+
+    #[test]
+    fn asking_whether_stdin_is_a_terminal_reads_nothing() {
+        let p = parse(
+            "use std::io;\nfn f() {\n    if io::stdin().is_terminal() {}\n    io::stdin().read_line(&mut s);\n}\n",
+        );
+        let found: Vec<(&str, u32)> = p
+            .entries
+            .iter()
+            .map(|e| (e.detector.id, e.span.line))
+            .collect();
+        assert_eq!(found, [("stdin", 4)]);
     }
 
     #[test]
