@@ -782,3 +782,102 @@ fn entry_points_that_real_services_have() {
         "{findings:#?}"
     );
 }
+
+/// Second QA round: calls that look like entry points but are the crate's
+/// own, client sockets, test modules in their own files, and `use` inside a
+/// function body.
+#[test]
+fn own_methods_client_sockets_and_test_files_are_not_entry_points() {
+    let dir = tempfile::tempdir().unwrap();
+    service(
+        dir.path(),
+        &[("pay", "      symbols: [\"crate::payments\"]\n")],
+    );
+    write(
+        dir.path(),
+        &[
+            (
+                "src/lib.rs",
+                "pub mod payments;\npub mod server;\n#[cfg(test)]\nmod tests;\n",
+            ),
+            ("src/tests.rs", "fn t() { std::env::args(); }\n"),
+            (
+                "src/server.rs",
+                concat!(
+                    "pub struct Db;\n",                                            // 1
+                    "impl Db { pub fn subscribe(&self, k: String) {} }\n",         // 2
+                    "pub struct Settings;\n",                                      // 3
+                    "impl Settings {\n",                                           // 4
+                    "    fn get() -> Settings { Self::parse_from(None) }\n",       // 5
+                    "    fn parse_from(x: Option<u8>) -> Settings { Settings }\n", // 6
+                    "}\n",                                                         // 7
+                    "pub fn run(db: Db) {\n",                                      // 8
+                    "    db.subscribe(key);\n",                                    // 9
+                    "    let s = std::net::UdpSocket::bind(\"0.0.0.0:0\");\n",     // 10
+                    "    use std::process::Command;\n",                            // 11
+                    "    Command::new(\"ls\");\n",                                 // 12
+                    "}\n",                                                         // 13
+                ),
+            ),
+        ],
+    );
+    let (_, findings) = check(dir.path());
+    let lines: Vec<(&str, u64)> = findings
+        .iter()
+        .filter(|f| f.0 == "TM503" && f.1 != "src/main.rs")
+        .map(|f| (f.1.as_str(), f.2))
+        .collect();
+    assert_eq!(lines, [("src/server.rs", 12)], "{findings:#?}");
+}
+
+#[test]
+fn a_path_that_a_binary_imports_from_its_library_is_not_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[package]\nname = \"amb\"\n"),
+            ("src/lib.rs", "pub mod server { pub fn run() {} }\n"),
+            ("src/bin/srv.rs", "use amb::server;\nfn main() {}\n"),
+            (
+                "models/svc.yaml",
+                &model(&[(
+                    "a",
+                    "      symbols: [\"crate::server::run\", \"crate::main\"]\n",
+                )]),
+            ),
+        ],
+    );
+    assert_eq!(check(dir.path()).1, []);
+}
+
+#[test]
+fn suggestions_prefer_the_same_item_elsewhere_then_its_siblings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[package]\nname = \"app\"\n"),
+            (
+                "src/lib.rs",
+                "pub mod listing { pub struct Entry; impl Entry { pub fn is_dir(&self) {} } pub struct Breadcrumb; impl Breadcrumb { pub fn new() {} } }\npub mod store { pub mod secret { pub struct Vault; } }\npub mod util {}\n",
+            ),
+            (
+                "models/svc.yaml",
+                &model(&[(
+                    "a",
+                    "      symbols: [\"crate::listing::Breadcrumb::is_dir\", \"crate::Vault\", \"crate::listing::Breadcrumb::nwe\"]\n",
+                )]),
+            ),
+        ],
+    );
+    let messages: Vec<String> = check(dir.path()).1.into_iter().map(|f| f.3).collect();
+    assert_eq!(
+        messages,
+        [
+            "`crate::listing::Breadcrumb::is_dir` not found; did you mean `crate::listing::Entry::is_dir`?",
+            "`crate::Vault` not found; did you mean `crate::store::secret::Vault`?",
+            "`crate::listing::Breadcrumb::nwe` not found; did you mean `crate::listing::Breadcrumb::new`?",
+        ]
+    );
+}

@@ -63,6 +63,9 @@ pub enum Args {
     AtLeastOne,
     /// Exactly two arguments (`router.route(path, handler)`, wherever the path comes from).
     Two,
+    /// Not a literal address on port 0 (`UdpSocket::bind("0.0.0.0:0")` is a
+    /// client's ephemeral socket, not a listener).
+    NotEphemeral,
     /// The first argument is a string literal starting with `/` (a route).
     RouteLiteral,
     /// The first argument is not a string literal (a path that may come from outside).
@@ -204,8 +207,15 @@ pub const DETECTORS: &[Detector] = &[
             "UnixListener::bind",
             "UnixDatagram::bind",
         ]),
-        args: Args::Any,
+        args: Args::NotEphemeral,
         what: "socket listener",
+    },
+    Detector {
+        id: "socket-listen",
+        kind: EntryKind::Listener,
+        pattern: Pattern::Method(&["listen"]),
+        args: Args::AtLeastOne,
+        what: "socket listener (`socket.listen(backlog)`, socket2 / `TcpSocket`)",
     },
     Detector {
         id: "connection-server",
@@ -277,16 +287,16 @@ pub const DETECTORS: &[Detector] = &[
     Detector {
         id: "env-var",
         kind: EntryKind::Environment,
-        pattern: Pattern::Call(&[
-            "env::var",
-            "env::var_os",
-            "env::vars",
-            "env::vars_os",
-            "dotenvy::dotenv",
-            "dotenv::dotenv",
-        ]),
+        pattern: Pattern::Call(&["env::var", "env::var_os", "env::vars", "env::vars_os"]),
         args: Args::Any,
         what: "environment variable (`std::env::var`)",
+    },
+    Detector {
+        id: "dotenv",
+        kind: EntryKind::Environment,
+        pattern: Pattern::Call(&["dotenvy::dotenv", "dotenv::dotenv", "dotenvy::from_path"]),
+        args: Args::Any,
+        what: "environment loaded from a `.env` file (dotenv)",
     },
     Detector {
         id: "stdin",

@@ -92,6 +92,9 @@ pub struct ModDecl {
     pub name: String,
     /// The `#[path = "…"]` attribute, if any.
     pub path_attr: Option<String>,
+    /// Under `#[cfg(test)]` (itself or an inline module around it): the file
+    /// is test code.
+    pub test: bool,
 }
 
 /// A `pub use` (or `pub(crate) use`, `pub(super) use`…): a name the module
@@ -130,6 +133,11 @@ pub struct FoundEntry {
     pub owner: Option<ImplOwner>,
     /// Inside `#[cfg(test)]` or a `#[test]` function.
     pub in_test: bool,
+    /// What was called, after `use` expansion (`["Settings", "parse_from"]`;
+    /// the method name for a method call; empty for `fn main` and attributes),
+    /// so that a call of the crate's own function of the same name can be
+    /// told apart from the library one a detector means.
+    pub call: Vec<String>,
     /// The `tm:allow-unmodelled` marker on or above the line: its reason.
     pub marker: Option<String>,
 }
@@ -252,7 +260,40 @@ impl<'a> FileVisitor<'a> {
             out: ParsedFile::default(),
         };
         v.visit_file(ast);
+        v.drop_own_calls();
         v.out
+    }
+
+    /// `Self::parse_from(x)` where the file's own `impl` defines
+    /// `parse_from`: the crate's function, not the library's a wildcard
+    /// detector row (`*::parse_from`) means.
+    fn drop_own_calls(&mut self) {
+        let own: std::collections::HashSet<(&str, &str)> = self
+            .out
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Method && i.path.len() >= 2)
+            .map(|i| {
+                (
+                    i.path[i.path.len() - 2].as_str(),
+                    i.path[i.path.len() - 1].as_str(),
+                )
+            })
+            .collect();
+        let wildcard = |d: &Detector| matches!(d.pattern, Pattern::Call(s) if s.iter().any(|s| s.starts_with("*::")));
+        let keep: Vec<bool> = self
+            .out
+            .entries
+            .iter()
+            .map(|e| {
+                let n = e.call.len();
+                !(wildcard(e.detector)
+                    && n >= 2
+                    && own.contains(&(e.call[n - 2].as_str(), e.call[n - 1].as_str())))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        self.out.entries.retain(|_| keep.next().unwrap_or(true));
     }
 
     fn item(&mut self, name: &syn::Ident, kind: ItemKind) {
@@ -283,7 +324,12 @@ impl<'a> FileVisitor<'a> {
         });
     }
 
-    fn entry(&mut self, detector: &'static Detector, (first, last): (TokenSpan, TokenSpan)) {
+    fn entry(
+        &mut self,
+        detector: &'static Detector,
+        (first, last): (TokenSpan, TokenSpan),
+        call: &[String],
+    ) {
         let span = span_between(self.text, first, last);
         if self
             .out
@@ -306,6 +352,7 @@ impl<'a> FileVisitor<'a> {
             enclosing: self.scope[..named].to_vec(),
             owner: self.owner.clone().filter(|_| named == self.scope.len()),
             in_test: self.test_depth > 0,
+            call: call.to_vec(),
         });
     }
 
@@ -362,7 +409,11 @@ impl<'a> FileVisitor<'a> {
                 if suffixes.iter().any(|s| path_ends_with(&path, s))
                     && attr_args_match(attr, d.args)
                 {
-                    self.entry(d, (attr.pound_token.span, attr.bracket_token.span.close()));
+                    self.entry(
+                        d,
+                        (attr.pound_token.span, attr.bracket_token.span.close()),
+                        &[],
+                    );
                 }
             }
         }
@@ -401,6 +452,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                 within: self.scope[..self.modules].to_vec(),
                 name: ident_name(&m.ident),
                 path_attr: path_attribute(&m.attrs),
+                test: test || self.test_depth > 0,
             }),
             Some((_, items)) => {
                 let mut uses = UseCollector::default();
@@ -425,11 +477,11 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
         self.scoped(ident_name(&f.sig.ident), false, test, |v| {
             if is_main {
                 let span = f.sig.ident.span();
-                v.entry(&DETECTORS[0], (span, span));
+                v.entry(&DETECTORS[0], (span, span), &[]);
             }
             v.fn_attributes(&f.attrs, is_main);
             v.fn_depth += 1;
-            visit::visit_block(v, &f.block);
+            v.visit_block(&f.block);
             v.fn_depth -= 1;
         });
     }
@@ -464,6 +516,10 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
         self.owner = outer;
     }
 
+    fn visit_impl_item_type(&mut self, t: &'ast syn::ImplItemType) {
+        self.item(&t.ident, ItemKind::TypeAlias);
+    }
+
     fn visit_impl_item_const(&mut self, c: &'ast syn::ImplItemConst) {
         self.item(&c.ident, ItemKind::Const);
         self.scoped(ident_name(&c.ident), false, false, |v| {
@@ -479,7 +535,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
         self.scoped(ident_name(&f.sig.ident), false, test, |v| {
             v.fn_attributes(&f.attrs, false);
             v.fn_depth += 1;
-            visit::visit_block(v, &f.block);
+            v.visit_block(&f.block);
             v.fn_depth -= 1;
         });
     }
@@ -491,12 +547,15 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                 if let syn::TraitItem::Const(c) = item {
                     v.item(&c.ident, ItemKind::Const);
                 }
+                if let syn::TraitItem::Type(t) = item {
+                    v.item(&t.ident, ItemKind::TypeAlias);
+                }
                 if let syn::TraitItem::Fn(f) = item {
                     v.item(&f.sig.ident, ItemKind::Method);
                     if let Some(block) = &f.default {
                         v.scoped(ident_name(&f.sig.ident), false, false, |v| {
                             v.fn_depth += 1;
-                            visit::visit_block(v, block);
+                            v.visit_block(block);
                             v.fn_depth -= 1;
                         });
                     }
@@ -586,7 +645,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                     && called.matches(suffixes)
                     && args_match(first, call.args.len(), d.args)
                 {
-                    self.entry(d, path_span(&p.path));
+                    self.entry(d, path_span(&p.path), &called.full);
                 }
             }
         }
@@ -608,7 +667,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
             };
             if named && args_match(first, call.args.len(), d.args) {
                 let span = call.method.span();
-                self.entry(d, (span, span));
+                self.entry(d, (span, span), std::slice::from_ref(&name));
             }
         }
         // `io::stdin().is_terminal()` asks about the terminal; it reads nothing.
@@ -631,7 +690,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
             if let Pattern::Macro(suffixes) = d.pattern
                 && called.matches(suffixes)
             {
-                self.entry(d, path_span(&mac.path));
+                self.entry(d, path_span(&mac.path), &called.full);
             }
         }
         // `println!("{}", fs::read_to_string(p)?)`: the arguments of the
@@ -695,8 +754,8 @@ const EXPRESSION_MACROS: &[&str] = &[
     "anyhow",
     "bail",
     "ensure",
-    "Some",
-    "Ok",
+    "join",
+    "try_join",
 ];
 
 /// The scope segment of an `impl` block whose type has no path of its own
@@ -707,7 +766,9 @@ const UNNAMED: &str = "<impl>";
 /// Standard wrappers: `impl Trait for Box<T>` adds no path to the crate.
 const WRAPPERS: &[&str] = &[
     "Box", "Rc", "Arc", "Option", "Result", "Vec", "Cow", "RefCell", "Cell", "Mutex", "RwLock",
-    "Pin",
+    "Pin", "str", "String", "bool", "char", "u8", "u16", "u32", "u64", "u128", "usize", "i8",
+    "i16", "i32", "i64", "i128", "isize", "f32", "f64", "Path", "PathBuf", "OsStr", "OsString",
+    "HashMap", "BTreeMap", "HashSet", "BTreeSet",
 ];
 
 impl FileVisitor<'_> {
@@ -816,6 +877,7 @@ fn args_match(first: Option<&syn::Expr>, count: usize, want: Args) -> bool {
         Args::Empty => count == 0,
         Args::AtLeastOne => count > 0,
         Args::Two => count == 2,
+        Args::NotEphemeral => !literal(first).is_some_and(|a| a.ends_with(":0")),
         Args::RouteLiteral => route_text(first).is_some_and(|s| s.starts_with('/')),
         Args::NotLiteral => count > 0 && literal(first).is_none(),
     }

@@ -210,6 +210,19 @@ impl SymbolTable {
         }
     }
 
+    /// Whether crate `krate` defines a method called `name` (so that a call
+    /// `x.name(…)` in it may well be its own, not a library's).
+    pub fn defines_method(&self, krate: &str, name: &str) -> bool {
+        let prefix = format!("{krate}::");
+        self.by_last.get(name).into_iter().flatten().any(|p| {
+            p.starts_with(&prefix)
+                && self
+                    .defs
+                    .get(p)
+                    .is_some_and(|ds| ds.iter().any(|d| d.kind == ItemKind::Method))
+        })
+    }
+
     /// How many distinct paths are indexed.
     pub fn len(&self) -> usize {
         self.defs.len()
@@ -251,12 +264,14 @@ impl SymbolTable {
             .map(|s| s.strip_prefix("r#").unwrap_or(s))
             .collect();
         let per_crate = self.candidates(&segs);
-        if segs[0] == "crate" && per_crate.iter().filter(|c| !c.is_empty()).count() > 1 {
-            let places: Vec<String> = per_crate
-                .iter()
-                .filter_map(|c| c.first())
-                .map(|d| format!("`{}`", d.path))
-                .collect();
+        // Several crates reaching one definition (a binary's `use lib::x;`) is not ambiguous.
+        let places: BTreeSet<String> = per_crate
+            .iter()
+            .filter_map(|c| c.first())
+            .map(|d| format!("`{}`", d.path))
+            .collect();
+        if segs[0] == "crate" && places.len() > 1 {
+            let places: Vec<String> = places.into_iter().collect();
             return Resolution::Invalid(format!(
                 "`{symbol}` is ambiguous: this workspace has it in several crates ({}); write the crate's name instead of `crate`",
                 places.join(", ")
@@ -478,11 +493,6 @@ impl SymbolTable {
             }
         };
         let last = segs[segs.len() - 1];
-        let members = self.members_of_parent(segs);
-        let close = crate::suggest::nearest(symbol, members.iter().map(String::as_str), 3);
-        if !close.is_empty() {
-            return close.into_iter().map(str::to_owned).collect();
-        }
         let reexported = self.reexported_paths(segs[0] == "crate");
         let same_name: BTreeSet<String> = self
             .by_last
@@ -502,6 +512,11 @@ impl SymbolTable {
         }
         if !same_name.is_empty() && same_name.len() <= 3 {
             return same_name.into_iter().collect();
+        }
+        let members = self.members_of_parent(segs);
+        let close = crate::suggest::nearest(symbol, members.iter().map(String::as_str), 3);
+        if !close.is_empty() {
+            return close.into_iter().map(str::to_owned).collect();
         }
         let all: BTreeSet<String> = self
             .defs

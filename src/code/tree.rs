@@ -165,8 +165,13 @@ pub fn module_tree(
 ) -> BTreeMap<PathBuf, FileModule> {
     let mut modules = BTreeMap::new();
     for root in roots {
-        let mut stack = vec![(root.file.clone(), vec![root.name.clone()], true)];
-        while let Some((file, path, mod_rs)) = stack.pop() {
+        let mut stack = vec![(
+            root.file.clone(),
+            vec![root.name.clone()],
+            true,
+            root.runtime,
+        )];
+        while let Some((file, path, mod_rs, runtime)) = stack.pop() {
             if modules.contains_key(&file) {
                 continue;
             }
@@ -179,16 +184,11 @@ pub fn module_tree(
                     let mut child_path = path.clone();
                     child_path.extend(decl.within.iter().cloned());
                     child_path.push(decl.name.clone());
-                    stack.push((child, child_path, child_mod_rs));
+                    // `#[cfg(test)] mod tests;` is test code in its own file.
+                    stack.push((child, child_path, child_mod_rs, runtime && !decl.test));
                 }
             }
-            modules.insert(
-                file,
-                FileModule {
-                    path,
-                    runtime: root.runtime,
-                },
-            );
+            modules.insert(file, FileModule { path, runtime });
         }
     }
     modules
