@@ -66,9 +66,13 @@ pub enum Args {
     /// Not a literal address on port 0 (`UdpSocket::bind("0.0.0.0:0")` is a
     /// client's ephemeral socket, not a listener).
     NotEphemeral,
+    /// A backlog: an integer literal or a constant (`socket.listen(1024)`,
+    /// not actix's `HttpServer::listen(listener)`).
+    Backlog,
     /// The first argument is a string literal starting with `/` (a route).
     RouteLiteral,
-    /// The first argument is not a string literal (a path that may come from outside).
+    /// The first argument is neither a string literal nor a constant
+    /// (`DATABASE_PATH`): a path that may come from outside.
     NotLiteral,
 }
 
@@ -203,18 +207,24 @@ pub const DETECTORS: &[Detector] = &[
         kind: EntryKind::Listener,
         pattern: Pattern::Call(&[
             "TcpListener::bind",
-            "UdpSocket::bind",
             "UnixListener::bind",
             "UnixDatagram::bind",
         ]),
-        args: Args::NotEphemeral,
+        args: Args::Any,
         what: "socket listener",
+    },
+    Detector {
+        id: "udp-socket",
+        kind: EntryKind::Listener,
+        pattern: Pattern::Call(&["UdpSocket::bind"]),
+        args: Args::NotEphemeral,
+        what: "UDP socket (receives datagrams)",
     },
     Detector {
         id: "socket-listen",
         kind: EntryKind::Listener,
         pattern: Pattern::Method(&["listen"]),
-        args: Args::AtLeastOne,
+        args: Args::Backlog,
         what: "socket listener (`socket.listen(backlog)`, socket2 / `TcpSocket`)",
     },
     Detector {

@@ -164,19 +164,7 @@ impl SourceIndex {
                 {
                     continue;
                 }
-                // `db.subscribe(key)` where the crate has its own `subscribe`:
-                // most likely that one. Routes keep their rows (a crate may
-                // wrap a router and still register real routes).
-                let own_method = matches!(e.detector.pattern, detect::Pattern::Method(_))
-                    && e.detector.kind != EntryKind::HttpRoute
-                    && module.is_some_and(|m| {
-                        e.call
-                            .first()
-                            .is_some_and(|name| symbols.defines_method(&m.path[0], name))
-                    });
-                if own_method {
-                    continue;
-                }
+
                 entry_points.push(EntryPoint {
                     file: file.clone(),
                     span: e.span,

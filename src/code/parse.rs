@@ -610,6 +610,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                 self.place_item(ident, ItemKind::Macro, Place::CrateRoot);
             }
             Some(ident) => self.item(ident, ItemKind::Macro),
+            None if is_static_macro(&m.mac) => self.static_macro(&m.mac),
             None => visit::visit_item_macro(self, m),
         }
     }
@@ -771,7 +772,60 @@ const WRAPPERS: &[&str] = &[
     "HashMap", "BTreeMap", "HashSet", "BTreeSet",
 ];
 
+/// `lazy_static! { static ref X: T = e; }` and `thread_local! { static X: T = e; }`:
+/// statics written inside a macro, which syn does not expand.
+fn is_static_macro(mac: &syn::Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "lazy_static" || s.ident == "thread_local")
+}
+
+/// One static of a `lazy_static!`/`thread_local!` body.
+struct MacroStatic {
+    name: syn::Ident,
+    init: syn::Expr,
+}
+
+fn parse_macro_statics(input: syn::parse::ParseStream) -> syn::Result<Vec<MacroStatic>> {
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        input.call(syn::Attribute::parse_outer)?;
+        input.parse::<syn::Visibility>()?;
+        input.parse::<syn::Token![static]>()?;
+        if input.peek(syn::Token![ref]) {
+            input.parse::<syn::Token![ref]>()?;
+        }
+        let name = input.parse()?;
+        input.parse::<syn::Token![:]>()?;
+        input.parse::<syn::Type>()?;
+        input.parse::<syn::Token![=]>()?;
+        let init = input.parse()?;
+        if !input.is_empty() {
+            input.parse::<syn::Token![;]>()?;
+        }
+        out.push(MacroStatic { name, init });
+    }
+    Ok(out)
+}
+
 impl FileVisitor<'_> {
+    /// Indexes the statics of a `lazy_static!`/`thread_local!` and looks
+    /// for entry points in their initialisers, as for a plain `static`.
+    fn static_macro(&mut self, mac: &syn::Macro) {
+        let Ok(statics) = mac.parse_body_with(parse_macro_statics) else {
+            return;
+        };
+        for s in &statics {
+            self.item(&s.name, ItemKind::Static);
+            self.scoped(ident_name(&s.name), false, false, |v| {
+                v.fn_depth += 1;
+                v.visit_expr(&s.init);
+                v.fn_depth -= 1;
+            });
+        }
+    }
+
     fn with_uses(&mut self, uses: UseCollector, body: impl FnOnce(&mut Self)) {
         self.uses.push(uses.aliases);
         self.globbed += usize::from(uses.globs);
@@ -879,7 +933,26 @@ fn args_match(first: Option<&syn::Expr>, count: usize, want: Args) -> bool {
         Args::Two => count == 2,
         Args::NotEphemeral => !literal(first).is_some_and(|a| a.ends_with(":0")),
         Args::RouteLiteral => route_text(first).is_some_and(|s| s.starts_with('/')),
-        Args::NotLiteral => count > 0 && literal(first).is_none(),
+        Args::NotLiteral => count > 0 && literal(first).is_none() && !constant(first),
+        Args::Backlog => {
+            constant(first)
+                || matches!(first, Some(syn::Expr::Lit(l)) if matches!(l.lit, syn::Lit::Int(_)))
+        }
+    }
+}
+
+/// A `SCREAMING_CASE` path (`DATABASE_PATH`, `&config::BACKLOG`): a constant.
+fn constant(e: Option<&syn::Expr>) -> bool {
+    match e {
+        Some(syn::Expr::Reference(r)) => constant(Some(&r.expr)),
+        Some(syn::Expr::Path(p)) => p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            name.chars().any(|c| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }),
+        _ => false,
     }
 }
 
@@ -1161,6 +1234,33 @@ mod tests {
                 (s("m"), Some("Y"), s("crate::x::Y"), false),
             ]
         );
+    }
+
+    #[test]
+    fn statics_in_lazy_static_are_items_with_code() {
+        let p = parse(
+            "lazy_static! {\n    pub static ref ARGS: Args = Args::parse();\n    static ref N: u8 = 1;\n}\nthread_local! { static T: u8 = 2 }\n",
+        );
+        assert_eq!(names(&p), ["ARGS", "N", "T"]);
+        let found: Vec<(&str, u32, String)> = p
+            .entries
+            .iter()
+            .map(|e| (e.detector.id, e.span.line, e.enclosing.join("::")))
+            .collect();
+        assert_eq!(found, [("clap-parse", 2, "ARGS".to_owned())]);
+    }
+
+    #[test]
+    fn constants_are_not_computed_paths_and_backlogs_are_numbers() {
+        let p = parse(
+            "fn f(s: S, srv: H, l: L) {\n    File::open(DATABASE_PATH);\n    s.listen(128);\n    srv.listen(l);\n    std::net::UdpSocket::bind(\"0.0.0.0:0\");\n    std::net::TcpListener::bind(\"127.0.0.1:0\");\n}\n",
+        );
+        let found: Vec<(&str, u32)> = p
+            .entries
+            .iter()
+            .map(|e| (e.detector.id, e.span.line))
+            .collect();
+        assert_eq!(found, [("socket-listen", 3), ("socket-listener", 6)]);
     }
 
     #[test]

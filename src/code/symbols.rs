@@ -210,19 +210,6 @@ impl SymbolTable {
         }
     }
 
-    /// Whether crate `krate` defines a method called `name` (so that a call
-    /// `x.name(…)` in it may well be its own, not a library's).
-    pub fn defines_method(&self, krate: &str, name: &str) -> bool {
-        let prefix = format!("{krate}::");
-        self.by_last.get(name).into_iter().flatten().any(|p| {
-            p.starts_with(&prefix)
-                && self
-                    .defs
-                    .get(p)
-                    .is_some_and(|ds| ds.iter().any(|d| d.kind == ItemKind::Method))
-        })
-    }
-
     /// How many distinct paths are indexed.
     pub fn len(&self) -> usize {
         self.defs.len()
@@ -493,6 +480,19 @@ impl SymbolTable {
             }
         };
         let last = segs[segs.len() - 1];
+        // A misspelt member of a parent that exists (`FileHash::Sha256` for
+        // `FileHash::SHA256`, `Settings::lode`) comes first…
+        let members = self.members_of_parent(segs);
+        let member_names = members.iter().filter_map(|m| m.rsplit("::").next());
+        if let Some(name) = crate::suggest::did_you_mean(last, member_names) {
+            return members
+                .iter()
+                .filter(|m| m.rsplit("::").next() == Some(name))
+                .take(1)
+                .cloned()
+                .collect();
+        }
+        // …then the same name elsewhere, since a renamed module keeps its items' names.
         let reexported = self.reexported_paths(segs[0] == "crate");
         let same_name: BTreeSet<String> = self
             .by_last
