@@ -888,3 +888,56 @@ fn suggestions_prefer_the_same_item_elsewhere_then_its_siblings() {
         ]
     );
 }
+
+/// Fourth QA round: an `impl` for an outside type adds no path, a misspelt
+/// crate name is corrected, a `CamelCase` name is not "corrected" to a
+/// module, and a missing directory is corrected only to a near miss.
+#[test]
+fn suggestions_stay_near_what_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[package]\nname = \"sqlx-cli\"\n"),
+            (
+                "src/lib.rs",
+                "mod subcommand;\npub use subcommand::Subcommand;\npub fn run() {}\npub mod config {\n    pub enum LogRotation { Never }\n    impl From<LogRotation> for tracing_appender::rolling::Rotation {\n        fn from(r: LogRotation) -> Self { todo!() }\n    }\n}\n",
+            ),
+            ("src/subcommand.rs", "pub enum Subcommand { Edit }\n"),
+            ("src/repo/postgres/a.rs", "\n"),
+            ("src/store/b.rs", "\n"),
+            (
+                "models/svc.yaml",
+                &model(&[(
+                    "a",
+                    "      paths: [\"src/stores/object/*.rs\"]\n      symbols: [\"sqlx_cl::run\", \"crate::config::Rotation::from\", \"sqlx_cli::Subcommnd\"]\n",
+                )]),
+            ),
+        ],
+    );
+    let help = check_with_help(dir.path());
+    let said: Vec<(&str, &str)> = help.iter().map(|f| (f.0.as_str(), f.1.as_str())).collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "TM501",
+                "code path `src/stores/object/*.rs` matches no file"
+            ),
+            (
+                "TM502",
+                "`sqlx_cl::run` not found; did you mean `sqlx_cli::run`?"
+            ),
+            (
+                "TM502",
+                "`crate::config::Rotation::from` not found; did you mean `crate::config::LogRotation`?"
+            ),
+            (
+                "TM502",
+                "`sqlx_cli::Subcommnd` not found; did you mean `sqlx_cli::Subcommand`?"
+            ),
+        ],
+        "{help:#?}"
+    );
+    assert!(!help[0].2.contains("postgres"), "{}", help[0].2);
+}

@@ -284,11 +284,19 @@ fn corrected_glob(pattern: &str, index: &SourceIndex) -> Option<String> {
         .iter()
         .find(|f| f.with_extension("").as_os_str() == head.as_str() && f.extension().is_some())
         .map(|f| f.display().to_string());
+    // Each directory name is the one written or a near miss of it: a
+    // correction, not a different part of the tree.
+    let near_miss = |d: &&str| {
+        d.split('/').zip(head.split('/')).all(|(have, want)| {
+            have == want || crate::suggest::did_you_mean(want, [have]).is_some()
+        })
+    };
     let same_depth = dirs
         .iter()
         .map(String::as_str)
         .filter(|d| depth(d) == depth(&head))
-        .filter(not_wider(&head));
+        .filter(not_wider(&head))
+        .filter(near_miss);
     crate::suggest::nearest(&head, same_depth, 5)
         .into_iter()
         .map(|d| format!("{d}/{tail}"))

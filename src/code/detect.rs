@@ -148,9 +148,9 @@ pub const DETECTORS: &[Detector] = &[
     Detector {
         id: "actix-resource",
         kind: EntryKind::HttpRoute,
-        pattern: Pattern::Call(&["web::resource", "web::scope", "Resource::new", "Scope::new"]),
+        pattern: Pattern::Call(&["web::resource", "Resource::new"]),
         args: Args::Any,
-        what: "HTTP route (actix `web::resource` / `web::scope`)",
+        what: "HTTP route (actix `web::resource`)",
     },
     Detector {
         id: "static-files",
@@ -302,6 +302,17 @@ pub const DETECTORS: &[Detector] = &[
         what: "environment variable (`std::env::var`)",
     },
     Detector {
+        id: "env-config",
+        kind: EntryKind::Environment,
+        pattern: Pattern::Call(&[
+            "Environment::with_prefix",
+            "envy::from_env",
+            "envy::prefixed",
+        ]),
+        args: Args::Any,
+        what: "environment variables read as configuration (`config`, `envy`)",
+    },
+    Detector {
         id: "dotenv",
         kind: EntryKind::Environment,
         pattern: Pattern::Call(&["dotenvy::dotenv", "dotenv::dotenv", "dotenvy::from_path"]),
@@ -314,6 +325,24 @@ pub const DETECTORS: &[Detector] = &[
         pattern: Pattern::Call(&["io::stdin"]),
         args: Args::Any,
         what: "standard input",
+    },
+    Detector {
+        id: "terminal-prompt",
+        kind: EntryKind::Stdin,
+        pattern: Pattern::Call(&[
+            "rpassword::prompt_password",
+            "rpassword::read_password",
+            "rprompt::prompt_reply",
+        ]),
+        args: Args::Any,
+        what: "text typed at the terminal (`rpassword`)",
+    },
+    Detector {
+        id: "dialoguer-prompt",
+        kind: EntryKind::Stdin,
+        pattern: Pattern::Method(&["interact", "interact_text", "interact_opt", "interact_on"]),
+        args: Args::Any,
+        what: "text typed at the terminal (`dialoguer` prompt)",
     },
     Detector {
         id: "file-read",
@@ -336,7 +365,7 @@ pub const DETECTORS: &[Detector] = &[
         kind: EntryKind::FileRead,
         pattern: Pattern::ChainedMethod {
             methods: &["open"],
-            roots: &["OpenOptions::new"],
+            roots: &["OpenOptions::new", "File::options"],
         },
         args: Args::NotLiteral,
         what: "file opened at a computed path (`OpenOptions::open`)",
@@ -346,7 +375,7 @@ pub const DETECTORS: &[Detector] = &[
         kind: EntryKind::Process,
         pattern: Pattern::Call(&["process::Command::new"]),
         args: Args::Any,
-        what: "external process (`std::process::Command`)",
+        what: "external process (`Command::new`)",
     },
 ];
 

@@ -136,9 +136,11 @@ impl SourceIndex {
         let mut types = ImplTypes::new(&symbols);
         for (file, p, module) in &runtime {
             for item in &p.items {
-                if let Place::Impl(owner) = &item.place {
+                if let Place::Impl(owner) = &item.place
+                    && let Some(path) = types.item_path(module, owner, &item.path)
+                {
                     placed.push(Definition {
-                        path: types.item_path(module, owner, &item.path),
+                        path,
                         file: (*file).clone(),
                         line: item.line,
                         kind: item.kind,
@@ -172,7 +174,17 @@ impl SourceIndex {
                     kind: e.detector.kind,
                     what: e.detector.what,
                     symbol: module.map(|m| match &e.owner {
-                        Some(owner) => types.item_path(&m.path, owner, &e.enclosing),
+                        // In an impl for an outside type: the module around it.
+                        Some(owner) => types
+                            .item_path(&m.path, owner, &e.enclosing)
+                            .unwrap_or_else(|| {
+                                m.path
+                                    .iter()
+                                    .chain(&e.enclosing[..owner.within.min(e.enclosing.len())])
+                                    .cloned()
+                                    .collect::<Vec<_>>()
+                                    .join("::")
+                            }),
                         None => m
                             .path
                             .iter()
@@ -292,8 +304,15 @@ impl<'a> ImplTypes<'a> {
     /// The full path of an item inside an `impl` block (`path` is its path in
     /// the file: inline modules, the type's name, the item and anything inside
     /// it): under the type's own path when the index knows the type, else
-    /// where the block is written.
-    fn item_path(&mut self, module: &[String], owner: &ImplOwner, path: &[String]) -> String {
+    /// where the block is written. `None` when the type is written as a path
+    /// the tree does not define (`impl From<X> for other_crate::Y`): the
+    /// item has no path of this crate.
+    fn item_path(
+        &mut self,
+        module: &[String],
+        owner: &ImplOwner,
+        path: &[String],
+    ) -> Option<String> {
         let split = owner.within.min(path.len());
         let (within, rest) = path.split_at(split);
         let mut here = module.to_vec();
@@ -306,6 +325,7 @@ impl<'a> ImplTypes<'a> {
             .clone();
         let (base, rest) = match base {
             Some(base) => (base, rest.get(1..).unwrap_or_default()),
+            None if owner.written.len() > 1 => return None,
             None => (
                 module
                     .iter()
@@ -316,9 +336,11 @@ impl<'a> ImplTypes<'a> {
                 rest,
             ),
         };
-        std::iter::once(base)
-            .chain(rest.iter().cloned())
-            .collect::<Vec<_>>()
-            .join("::")
+        Some(
+            std::iter::once(base)
+                .chain(rest.iter().cloned())
+                .collect::<Vec<_>>()
+                .join("::"),
+        )
     }
 }

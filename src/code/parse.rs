@@ -722,9 +722,15 @@ struct CalledPath {
 }
 
 impl CalledPath {
-    /// Whether a detector row names it: by suffix, or when loose by the row's tail.
+    /// Whether a detector row names it: by suffix, or when loose by the row's
+    /// tail. A path through `crate::`, `self::` or `super::` is the crate's
+    /// own (`crate::file::File::open`), never the library call a row means.
     fn matches(&self, suffixes: &[&str]) -> bool {
-        suffixes.iter().any(|s| {
+        let own = self
+            .full
+            .first()
+            .is_some_and(|f| matches!(f.as_str(), "crate" | "self" | "super"));
+        !own && suffixes.iter().any(|s| {
             path_ends_with(&self.full, s) || (self.loose && pattern_ends_with(s, &self.full))
         })
     }
@@ -1261,6 +1267,19 @@ mod tests {
             .map(|e| (e.detector.id, e.span.line))
             .collect();
         assert_eq!(found, [("socket-listen", 3), ("socket-listener", 6)]);
+    }
+
+    #[test]
+    fn the_crates_own_types_are_not_the_library_ones() {
+        let p = parse(
+            "use crate::file::File;\nfn f(p: P) {\n    File::open(p);\n    std::fs::File::options().read(true).open(p);\n    rpassword::prompt_password(\"pw\");\n}\n",
+        );
+        let found: Vec<(&str, u32)> = p
+            .entries
+            .iter()
+            .map(|e| (e.detector.id, e.span.line))
+            .collect();
+        assert_eq!(found, [("file-open-options", 4), ("terminal-prompt", 5)]);
     }
 
     #[test]

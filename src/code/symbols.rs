@@ -464,6 +464,57 @@ impl SymbolTable {
     /// `name::…` or a bare suffix), nearest first; paths ending in the same
     /// item name come first, since a renamed module keeps its items' names.
     fn suggest(&self, symbol: &str, segs: &[&str]) -> Vec<String> {
+        // `sqlx_cl::run`: a misspelt crate name, when the fixed path exists.
+        if !self.crates.contains(segs[0])
+            && let Some(krate) =
+                crate::suggest::did_you_mean(segs[0], self.crates.iter().map(String::as_str))
+        {
+            let fixed: Vec<&str> = std::iter::once(krate)
+                .chain(segs[1..].iter().copied())
+                .collect();
+            if self
+                .candidates(&fixed)
+                .into_iter()
+                .flatten()
+                .next()
+                .is_some()
+            {
+                return vec![fixed.join("::")];
+            }
+        }
+        let mut picks = self.suggest_member(segs);
+        picks.extend(self.suggest_elsewhere(symbol, segs));
+        let mut seen = BTreeSet::new();
+        picks.retain(|p| seen.insert(p.clone()));
+        picks.truncate(3);
+        picks
+    }
+
+    /// A misspelt member of a parent that exists (`FileHash::Sha256` for
+    /// `FileHash::SHA256`, `Settings::lode`), of the same case shape: a
+    /// `CamelCase` name is not "corrected" to a `snake_case` module.
+    fn suggest_member(&self, segs: &[&str]) -> Vec<String> {
+        let last = segs[segs.len() - 1];
+        let shape = |s: &str| s.starts_with(|c: char| c.is_uppercase());
+        let members = self.members_of_parent(segs);
+        let names = members
+            .iter()
+            .filter_map(|m| m.rsplit("::").next())
+            .filter(|n| shape(n) == shape(last));
+        match crate::suggest::did_you_mean(last, names) {
+            Some(name) => members
+                .iter()
+                .filter(|m| m.rsplit("::").next() == Some(name))
+                .take(1)
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The same item name elsewhere (a renamed module keeps its items'
+    /// names), else the parent's nearest members, else the nearest paths.
+    fn suggest_elsewhere(&self, symbol: &str, segs: &[&str]) -> Vec<String> {
         let as_written = |path: &str| -> Option<String> {
             let parts: Vec<&str> = path.split("::").collect();
             if segs[0] == "crate" {
@@ -480,18 +531,6 @@ impl SymbolTable {
             }
         };
         let last = segs[segs.len() - 1];
-        // A misspelt member of a parent that exists (`FileHash::Sha256` for
-        // `FileHash::SHA256`, `Settings::lode`) comes first…
-        let members = self.members_of_parent(segs);
-        let member_names = members.iter().filter_map(|m| m.rsplit("::").next());
-        if let Some(name) = crate::suggest::did_you_mean(last, member_names) {
-            return members
-                .iter()
-                .filter(|m| m.rsplit("::").next() == Some(name))
-                .take(1)
-                .cloned()
-                .collect();
-        }
         // …then the same name elsewhere, since a renamed module keeps its items' names.
         let reexported = self.reexported_paths(segs[0] == "crate");
         let same_name: BTreeSet<String> = self
