@@ -941,3 +941,28 @@ fn suggestions_stay_near_what_was_written() {
     );
     assert!(!help[0].2.contains("postgres"), "{}", help[0].2);
 }
+
+/// An inline module is a scope of its own: the file's `use inner::File;`
+/// does not change what `File` means inside `inner`.
+#[test]
+fn methods_in_an_inline_module_stay_under_its_type() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("Cargo.toml", "[package]\nname = \"app\"\n"),
+            (
+                "src/lib.rs",
+                "pub(crate) use inner::File;\nmod inner {\n    pub(crate) struct File;\n    impl File {\n        pub(crate) fn open() {}\n    }\n}\n",
+            ),
+            (
+                "models/svc.yaml",
+                &model(&[(
+                    "a",
+                    "      symbols: [\"crate::inner::File::open\", \"crate::File::open\"]\n",
+                )]),
+            ),
+        ],
+    );
+    assert_eq!(check(dir.path()).1, []);
+}

@@ -459,13 +459,16 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                 for item in items {
                     uses.visit_item(item);
                 }
+                // An inline module is a scope of its own: the file's `use`s do not reach in.
+                let outer_uses = std::mem::replace(&mut self.uses, vec![uses.aliases]);
+                let outer_globbed = std::mem::replace(&mut self.globbed, usize::from(uses.globs));
                 self.scoped(ident_name(&m.ident), true, test, |v| {
-                    v.with_uses(uses, |v| {
-                        for item in items {
-                            v.visit_item(item);
-                        }
-                    });
+                    for item in items {
+                        v.visit_item(item);
+                    }
                 });
+                self.uses = outer_uses;
+                self.globbed = outer_globbed;
             }
         }
     }

@@ -193,8 +193,25 @@ impl SymbolTable {
                     .find(is_type)
                     .map(|d| d.path)
             });
-        if direct.is_some() || written.len() != 1 {
+        if direct.is_some() {
             return direct;
+        }
+        // A type of the block's own module, whatever the `use` paths say.
+        let last = written.last()?;
+        let mut local = module.join("::");
+        for segment in within.iter().chain([last]) {
+            local.push_str("::");
+            local.push_str(segment);
+        }
+        if self
+            .defs
+            .get(&local)
+            .is_some_and(|ds| ds.iter().any(is_type))
+        {
+            return Some(local);
+        }
+        if written.len() != 1 {
+            return None;
         }
         let krate = format!("{}::", module[0]);
         let mut named = self
