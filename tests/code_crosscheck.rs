@@ -800,9 +800,17 @@ fn own_functions_client_sockets_and_test_files_are_not_entry_points() {
         &[
             (
                 "src/lib.rs",
-                "pub mod payments;\npub mod server;\n#[cfg(test)]\nmod tests;\n",
+                "pub mod payments;\npub mod server;\npub mod cli;\npub mod start;\n#[cfg(test)]\nmod tests;\n",
             ),
             ("src/tests.rs", "fn t() { std::env::args(); }\n"),
+            (
+                "src/cli.rs",
+                "pub struct Conf;\nimpl Conf {\n    pub fn from_args() -> Self { Conf }\n}\n",
+            ),
+            (
+                "src/start.rs",
+                "use crate::cli::Conf;\npub fn start() {\n    Conf::from_args();\n}\n",
+            ),
             (
                 "src/server.rs",
                 concat!(

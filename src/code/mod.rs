@@ -167,6 +167,19 @@ impl SourceIndex {
                     continue;
                 }
 
+                // `RustusConf::from_args()` where the crate defines that
+                // function itself (a wrapper around clap): its own call, whose
+                // body is reported where the library is really called.
+                let wildcard = matches!(e.detector.pattern,
+                    detect::Pattern::Call(rows) if rows.iter().any(|r| r.starts_with("*::")));
+                if wildcard
+                    && e.call.len() >= 2
+                    && module.is_some_and(|m| {
+                        symbols.defines_tail(&m.path[0], &e.call[e.call.len() - 2..])
+                    })
+                {
+                    continue;
+                }
                 entry_points.push(EntryPoint {
                     file: file.clone(),
                     span: e.span,

@@ -727,14 +727,18 @@ struct CalledPath {
 impl CalledPath {
     /// Whether a detector row names it: by suffix, or when loose by the row's
     /// tail. A path through `crate::`, `self::` or `super::` is the crate's
-    /// own (`crate::file::File::open`), never the library call a row means.
+    /// own (`crate::file::File::open`), never the library call a named row
+    /// means; wildcard rows (`*::parse` on a clap type) still match it.
     fn matches(&self, suffixes: &[&str]) -> bool {
         let own = self
             .full
             .first()
             .is_some_and(|f| matches!(f.as_str(), "crate" | "self" | "super"));
-        !own && suffixes.iter().any(|s| {
-            path_ends_with(&self.full, s) || (self.loose && pattern_ends_with(s, &self.full))
+        suffixes.iter().any(|s| {
+            // A wildcard row (`*::parse`) means the crate's own type by design.
+            (!own || s.starts_with("*::"))
+                && (path_ends_with(&self.full, s)
+                    || (self.loose && pattern_ends_with(s, &self.full)))
         })
     }
 }
@@ -1275,14 +1279,22 @@ mod tests {
     #[test]
     fn the_crates_own_types_are_not_the_library_ones() {
         let p = parse(
-            "use crate::file::File;\nfn f(p: P) {\n    File::open(p);\n    std::fs::File::options().read(true).open(p);\n    rpassword::prompt_password(\"pw\");\n}\n",
+            "use crate::file::File;\nuse crate::config::Opts;\nfn f(p: P) {\n    File::open(p);\n    std::fs::File::options().read(true).open(p);\n    rpassword::prompt_password(\"pw\");\n    Opts::parse();\n}\n",
         );
         let found: Vec<(&str, u32)> = p
             .entries
             .iter()
             .map(|e| (e.detector.id, e.span.line))
             .collect();
-        assert_eq!(found, [("file-open-options", 4), ("terminal-prompt", 5)]);
+        // A clap type is the crate's own by design: `*::parse` still matches it.
+        assert_eq!(
+            found,
+            [
+                ("file-open-options", 5),
+                ("terminal-prompt", 6),
+                ("clap-parse", 7)
+            ]
+        );
     }
 
     #[test]

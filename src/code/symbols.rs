@@ -98,13 +98,6 @@ const MAX_REEXPORT_HOPS: usize = 8;
 /// modules glob-importing each other) linear instead of exponential.
 const MAX_LOOKUP_STEPS: usize = 256;
 
-/// The state of one lookup through re-exports: the paths already tried and
-/// the steps left.
-struct ReExportWalk {
-    seen: HashSet<String>,
-    budget: usize,
-}
-
 /// Every indexed module and item, by full path.
 #[derive(Debug, Clone, Default)]
 pub struct SymbolTable {
@@ -227,6 +220,21 @@ impl SymbolTable {
         }
     }
 
+    /// Whether crate `krate` defines an item whose path ends with `tail`
+    /// (`["RustusConf", "from_args"]`): a call of it is the crate's own.
+    pub fn defines_tail(&self, krate: &str, tail: &[String]) -> bool {
+        let Some(last) = tail.last() else {
+            return false;
+        };
+        let prefix = format!("{krate}::");
+        let suffix = format!("::{}", tail.join("::"));
+        self.by_last
+            .get(last)
+            .into_iter()
+            .flatten()
+            .any(|p| p.starts_with(&prefix) && p.ends_with(&suffix))
+    }
+
     /// How many distinct paths are indexed.
     pub fn len(&self) -> usize {
         self.defs.len()
@@ -340,54 +348,46 @@ impl SymbolTable {
     /// prefix that is a re-export is replaced by its target, up to `hops`
     /// times. `internal` also follows `pub(crate)` re-exports.
     fn lookup(&self, path: &str, internal: bool, hops: usize) -> Vec<Definition> {
-        let mut walk = ReExportWalk {
-            seen: HashSet::new(),
-            budget: MAX_LOOKUP_STEPS,
-        };
-        self.follow(path, internal, hops, &mut walk)
-    }
-
-    /// One step of [`SymbolTable::lookup`]. Every path is tried at most once
-    /// per lookup and the whole lookup has a step budget, so crates whose
-    /// modules glob-import each other cannot make it explode.
-    fn follow(
-        &self,
-        path: &str,
-        internal: bool,
-        hops: usize,
-        walk: &mut ReExportWalk,
-    ) -> Vec<Definition> {
         if let Some(defs) = self.defs.get(path) {
             return defs.clone();
         }
-        if hops == 0 || walk.budget == 0 || !walk.seen.insert(path.to_owned()) {
-            return Vec::new();
-        }
-        walk.budget -= 1;
-        let segs: Vec<&str> = path.split("::").collect();
+        // Breadth first: every one-re-export rewrite is tried before any
+        // two-re-export one, so a module with several glob re-exports
+        // (`pub use header::*; pub use output::*;`) cannot spend the budget
+        // deep in the first glob before the second is looked at. Every path
+        // is tried once, and at most MAX_LOOKUP_STEPS of them in all.
+        let mut seen: HashSet<String> = HashSet::from([path.to_owned()]);
+        let mut queue = std::collections::VecDeque::from([(path.to_owned(), hops)]);
+        let mut budget = MAX_LOOKUP_STEPS;
         let visible = |r: &&ReExport| r.public || internal;
-        for split in (1..=segs.len()).rev() {
-            let prefix = segs[..split].join("::");
-            let rest = &segs[split..];
-            let named = self.aliases.get(&prefix).into_iter().flatten();
-            let globbed = self
-                .globs
-                .get(&prefix)
-                .into_iter()
-                .flatten()
-                .filter(|_| !rest.is_empty());
-            for r in named.chain(globbed).filter(visible) {
-                for target in &r.targets {
-                    let full = std::iter::once(target.as_str())
-                        .chain(rest.iter().copied())
-                        .collect::<Vec<_>>()
-                        .join("::");
-                    let found = self.follow(&full, internal, hops - 1, walk);
-                    if !found.is_empty() {
-                        return found;
-                    }
-                    if walk.budget == 0 {
-                        return Vec::new();
+        while let Some((path, hops)) = queue.pop_front() {
+            if hops == 0 || budget == 0 {
+                continue;
+            }
+            budget -= 1;
+            let segs: Vec<&str> = path.split("::").collect();
+            for split in (1..=segs.len()).rev() {
+                let prefix = segs[..split].join("::");
+                let rest = &segs[split..];
+                let named = self.aliases.get(&prefix).into_iter().flatten();
+                let globbed = self
+                    .globs
+                    .get(&prefix)
+                    .into_iter()
+                    .flatten()
+                    .filter(|_| !rest.is_empty());
+                for r in named.chain(globbed).filter(visible) {
+                    for target in &r.targets {
+                        let full = std::iter::once(target.as_str())
+                            .chain(rest.iter().copied())
+                            .collect::<Vec<_>>()
+                            .join("::");
+                        if let Some(defs) = self.defs.get(&full) {
+                            return defs.clone();
+                        }
+                        if seen.insert(full.clone()) {
+                            queue.push_back((full, hops - 1));
+                        }
                     }
                 }
             }
@@ -699,6 +699,29 @@ mod tests {
             t.resolve("crate::m7::Nowhere::x"),
             Resolution::Missing(_)
         ));
+    }
+
+    #[test]
+    fn the_last_of_many_glob_reexports_is_reached() {
+        // `pub(crate) use header::*; pub(crate) use output::*; …` (lychee):
+        // a depth-first walk spent its budget inside the first glob.
+        let n = 20;
+        let mut paths = vec![
+            "app".to_owned(),
+            "app::m".to_owned(),
+            format!("app::m::s{}::Item", n - 1),
+        ];
+        paths.extend((0..n).map(|i| format!("app::m::s{i}")));
+        let mut t = table(&paths.iter().map(String::as_str).collect::<Vec<_>>());
+        for i in 0..n {
+            let mut r = reexport("app::m", &format!("app::m::s{i}"), true, false);
+            r.targets.push(format!("s{i}"));
+            t.reexport(r);
+        }
+        assert_eq!(
+            found(t.resolve("crate::m::Item")),
+            [format!("app::m::s{}::Item", n - 1)]
+        );
     }
 
     #[test]
