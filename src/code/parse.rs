@@ -1157,6 +1157,14 @@ mod tests {
         parse_file(PathBuf::from("x.rs"), text).unwrap()
     }
 
+    /// (detector id, line) of each entry point found.
+    fn detected(p: &ParsedFile) -> Vec<(&'static str, u32)> {
+        p.entries
+            .iter()
+            .map(|e| (e.detector.id, e.span.line))
+            .collect()
+    }
+
     fn names(p: &ParsedFile) -> Vec<String> {
         p.items.iter().map(|i| i.path.join("::")).collect()
     }
@@ -1186,11 +1194,7 @@ mod tests {
         let p = parse(
             "use std::process::Command;\nuse clap::Command as Cli;\nfn main() {\n    Command::new(\"ls\");\n    Cli::new(\"app\");\n    let a = std::env::args();\n}\n",
         );
-        let found: Vec<(&str, u32)> = p
-            .entries
-            .iter()
-            .map(|e| (e.detector.id, e.span.line))
-            .collect();
+        let found = detected(&p);
         assert_eq!(
             found,
             [("main", 3), ("process-command", 4), ("env-args", 6)]
@@ -1268,11 +1272,7 @@ mod tests {
         let p = parse(
             "fn f(s: S, srv: H, l: L) {\n    File::open(DATABASE_PATH);\n    s.listen(128);\n    srv.listen(l);\n    std::net::UdpSocket::bind(\"0.0.0.0:0\");\n    std::net::TcpListener::bind(\"127.0.0.1:0\");\n}\n",
         );
-        let found: Vec<(&str, u32)> = p
-            .entries
-            .iter()
-            .map(|e| (e.detector.id, e.span.line))
-            .collect();
+        let found = detected(&p);
         assert_eq!(found, [("socket-listen", 3), ("socket-listener", 6)]);
     }
 
@@ -1281,11 +1281,7 @@ mod tests {
         let p = parse(
             "use crate::file::File;\nuse crate::config::Opts;\nfn f(p: P) {\n    File::open(p);\n    std::fs::File::options().read(true).open(p);\n    rpassword::prompt_password(\"pw\");\n    Opts::parse();\n}\n",
         );
-        let found: Vec<(&str, u32)> = p
-            .entries
-            .iter()
-            .map(|e| (e.detector.id, e.span.line))
-            .collect();
+        let found = detected(&p);
         // A clap type is the crate's own by design: `*::parse` still matches it.
         assert_eq!(
             found,
@@ -1302,11 +1298,7 @@ mod tests {
         let p = parse(
             "use std::io;\nfn f() {\n    if io::stdin().is_terminal() {}\n    io::stdin().read_line(&mut s);\n}\n",
         );
-        let found: Vec<(&str, u32)> = p
-            .entries
-            .iter()
-            .map(|e| (e.detector.id, e.span.line))
-            .collect();
+        let found = detected(&p);
         assert_eq!(found, [("stdin", 4)]);
     }
 
