@@ -659,6 +659,21 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let name = call.method.to_string();
         let first = call.args.first();
+        // `path.map(std::fs::read)`: a reader passed as a function value is
+        // called on whatever the chain holds, which is never a literal.
+        for arg in &call.args {
+            if let syn::Expr::Path(p) = arg {
+                let called = self.called(&p.path);
+                for d in DETECTORS {
+                    if let Pattern::Call(rows) = d.pattern
+                        && d.kind == EntryKind::FileRead
+                        && called.matches(rows)
+                    {
+                        self.entry(d, path_span(&p.path), &called.full);
+                    }
+                }
+            }
+        }
         for d in DETECTORS {
             let named = match d.pattern {
                 Pattern::Method(names) => names.contains(&name.as_str()),
@@ -1283,6 +1298,10 @@ mod tests {
         );
         let found = detected(&p);
         // A clap type is the crate's own by design: `*::parse` still matches it.
+        assert_eq!(
+            detected(&parse("fn f(o: O) { o.cacert.map(std::fs::read); }\n")),
+            [("file-read", 1)]
+        );
         assert_eq!(
             found,
             [
