@@ -649,21 +649,31 @@ fn a_wrong_member_under_a_reexport_gets_its_siblings_as_suggestions() {
         dir.path(),
         &[
             ("Cargo.toml", "[package]\nname = \"app\"\n"),
-            ("src/lib.rs", "mod settings;\npub use settings::Settings;\n"),
+            (
+                "src/lib.rs",
+                "mod settings;\nmod tls;\npub use settings::Settings;\npub use tls::*;\n",
+            ),
+            ("src/tls.rs", "pub enum TlsVersion { V1_3 }\n"),
             (
                 "src/settings.rs",
                 "pub struct Settings;\nimpl Settings {\n    pub fn load() {}\n}\n",
             ),
             (
                 "models/svc.yaml",
-                &model(&[("app", "      symbols: [\"app::Settings::lode\"]\n")]),
+                &model(&[(
+                    "app",
+                    "      symbols: [\"app::Settings::lode\", \"app::TlsVerson\"]\n",
+                )]),
             ),
         ],
     );
     let (_, findings) = check(dir.path());
     assert_eq!(
         findings.iter().map(|f| f.3.as_str()).collect::<Vec<_>>(),
-        ["`app::Settings::lode` not found; did you mean `app::Settings::load`?"]
+        [
+            "`app::Settings::lode` not found; did you mean `app::Settings::load`?",
+            "`app::TlsVerson` not found; did you mean `app::TlsVersion`?"
+        ]
     );
 }
 

@@ -472,6 +472,13 @@ impl SymbolTable {
                 let mut defined = self.defs.range(prefix.clone()..).map(|(k, _)| k);
                 let mut names = children(&prefix, &mut defined);
                 names.extend(children(&prefix, &mut reexported.iter()));
+                // What the parent's glob re-exports bring in (`pub use tls::*;`).
+                let globbed = self.globs.get(&p.path).into_iter().flatten();
+                for target in globbed.flat_map(|r| &r.targets) {
+                    let prefix = format!("{target}::");
+                    let mut defined = self.defs.range(prefix.clone()..).map(|(k, _)| k);
+                    names.extend(children(&prefix, &mut defined));
+                }
                 names
             })
             .collect()
