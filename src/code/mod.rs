@@ -159,25 +159,7 @@ impl SourceIndex {
                 continue;
             }
             for e in p.entries.iter().filter(|e| !e.in_test) {
-                // `fn main` is a program entry only at a crate root.
-                if e.detector.kind == EntryKind::Main
-                    && e.detector.id == DETECTORS[0].id
-                    && module.is_some_and(|m| m.path.len() > 1)
-                {
-                    continue;
-                }
-
-                // `RustusConf::from_args()` where the crate defines that
-                // function itself (a wrapper around clap): its own call, whose
-                // body is reported where the library is really called.
-                let wildcard = matches!(e.detector.pattern,
-                    detect::Pattern::Call(rows) if rows.iter().any(|r| r.starts_with("*::")));
-                if wildcard
-                    && e.call.len() >= 2
-                    && module.is_some_and(|m| {
-                        symbols.defines_tail(&m.path[0], &e.call[e.call.len() - 2..])
-                    })
-                {
+                if !is_reported(e, module, &symbols) {
                     continue;
                 }
                 entry_points.push(EntryPoint {
@@ -186,26 +168,7 @@ impl SourceIndex {
                     detector: e.detector.id,
                     kind: e.detector.kind,
                     what: e.detector.what,
-                    symbol: module.map(|m| match &e.owner {
-                        // In an impl for an outside type: the module around it.
-                        Some(owner) => types
-                            .item_path(&m.path, owner, &e.enclosing)
-                            .unwrap_or_else(|| {
-                                m.path
-                                    .iter()
-                                    .chain(&e.enclosing[..owner.within.min(e.enclosing.len())])
-                                    .cloned()
-                                    .collect::<Vec<_>>()
-                                    .join("::")
-                            }),
-                        None => m
-                            .path
-                            .iter()
-                            .chain(&e.enclosing)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join("::"),
-                    }),
+                    symbol: module.map(|m| types.entry_symbol(&m.path, e)),
                     marker: e.marker.clone(),
                 });
             }
@@ -300,6 +263,33 @@ fn index_items(
     }
 }
 
+/// Whether an entry point found in a file is one to report: `fn main` only
+/// at a crate root, and not a call of a function the crate defines itself
+/// (`RustusConf::from_args()` wrapping clap, `Self::parse_from(x)`), whose
+/// body is reported where the library is really called.
+fn is_reported(
+    e: &parse::FoundEntry,
+    module: Option<&tree::FileModule>,
+    symbols: &SymbolTable,
+) -> bool {
+    let Some(m) = module else {
+        return true;
+    };
+    if e.detector.kind == EntryKind::Main && e.detector.id == DETECTORS[0].id && m.path.len() > 1 {
+        return false;
+    }
+    let wildcard = matches!(e.detector.pattern,
+        detect::Pattern::Call(rows) if rows.iter().any(|r| r.starts_with("*::")));
+    !(wildcard
+        && e.call.len() >= 2
+        && symbols.defines_tail(&m.path[0], &e.call[e.call.len() - 2..]))
+}
+
+/// `a` then `b`, as a Rust path.
+fn join_path(a: &[String], b: &[String]) -> String {
+    a.iter().chain(b).cloned().collect::<Vec<_>>().join("::")
+}
+
 /// The types `impl` blocks are for, looked up once per distinct block type.
 struct ImplTypes<'a> {
     symbols: &'a SymbolTable,
@@ -336,24 +326,23 @@ impl<'a> ImplTypes<'a> {
             .entry((here, owner.written.clone()))
             .or_insert_with(|| symbols.impl_type(module, within, &owner.written))
             .clone();
-        let (base, rest) = match base {
-            Some(base) => (base, rest.get(1..).unwrap_or_default()),
-            None if owner.written.len() > 1 => return None,
-            None => (
-                module
-                    .iter()
-                    .chain(within)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("::"),
-                rest,
-            ),
-        };
-        Some(
-            std::iter::once(base)
-                .chain(rest.iter().cloned())
-                .collect::<Vec<_>>()
-                .join("::"),
-        )
+        match base {
+            Some(base) => Some(join_path(&[base], rest.get(1..).unwrap_or_default())),
+            None if owner.written.len() > 1 => None,
+            None => Some(join_path(module, path)),
+        }
+    }
+
+    /// The item around an entry point (`app::server::Server::run`); in an
+    /// `impl` for a type outside the tree, the module around the block.
+    fn entry_symbol(&mut self, module: &[String], e: &parse::FoundEntry) -> String {
+        match &e.owner {
+            Some(owner) => self
+                .item_path(module, owner, &e.enclosing)
+                .unwrap_or_else(|| {
+                    join_path(module, &e.enclosing[..owner.within.min(e.enclosing.len())])
+                }),
+            None => join_path(module, &e.enclosing),
+        }
     }
 }

@@ -260,40 +260,7 @@ impl<'a> FileVisitor<'a> {
             out: ParsedFile::default(),
         };
         v.visit_file(ast);
-        v.drop_own_calls();
         v.out
-    }
-
-    /// `Self::parse_from(x)` where the file's own `impl` defines
-    /// `parse_from`: the crate's function, not the library's a wildcard
-    /// detector row (`*::parse_from`) means.
-    fn drop_own_calls(&mut self) {
-        let own: std::collections::HashSet<(&str, &str)> = self
-            .out
-            .items
-            .iter()
-            .filter(|i| i.kind == ItemKind::Method && i.path.len() >= 2)
-            .map(|i| {
-                (
-                    i.path[i.path.len() - 2].as_str(),
-                    i.path[i.path.len() - 1].as_str(),
-                )
-            })
-            .collect();
-        let wildcard = |d: &Detector| matches!(d.pattern, Pattern::Call(s) if s.iter().any(|s| s.starts_with("*::")));
-        let keep: Vec<bool> = self
-            .out
-            .entries
-            .iter()
-            .map(|e| {
-                let n = e.call.len();
-                !(wildcard(e.detector)
-                    && n >= 2
-                    && own.contains(&(e.call[n - 2].as_str(), e.call[n - 1].as_str())))
-            })
-            .collect();
-        let mut keep = keep.into_iter();
-        self.out.entries.retain(|_| keep.next().unwrap_or(true));
     }
 
     fn item(&mut self, name: &syn::Ident, kind: ItemKind) {
