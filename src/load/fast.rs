@@ -10,6 +10,11 @@ use super::node::yaml_options;
 
 /// The model, when `text` is a model with no structural problem at all.
 pub fn read_valid(text: &str, max_depth: usize) -> Option<Model> {
+    // Typed reading cannot see tags or how a number was spelt: such files
+    // take the full path, which reports them.
+    if super::strict::may_have_tag(text) || super::strict::may_have_yaml11_number(text) {
+        return None;
+    }
     let model: Model = serde_saphyr::from_str_with_options(text, yaml_options(max_depth)).ok()?;
     (model.tm == FORMAT_VERSION && schema_only_rules_hold(&model)).then_some(model)
 }

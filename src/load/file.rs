@@ -123,12 +123,17 @@ fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Di
             "start the file with `tm: 1` and `id: …` at the left margin, not with `- `",
         );
     }
+    let tags = super::strict::tag_diagnostics(file, text);
+    if !tags.is_empty() {
+        return (None, tags);
+    }
     if let Some(d) = check_format_version(file, &tree) {
         return (None, vec![d]);
     }
     let mut shape = ShapeCheck::new(model_schema(), file);
     let json = shape.walk(&tree, model_schema(), "");
-    let mut diagnostics = shape.diagnostics;
+    let mut diagnostics = super::strict::yaml11_number_diagnostics(file, text, &tree);
+    diagnostics.extend(shape.diagnostics);
     let substituted = shape.substituted;
     let Some(json) = json else {
         return (None, diagnostics);
@@ -213,6 +218,11 @@ fn yaml_error(file: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
         span
     };
     let (rule, message, help) = match kind {
+        YamlProblem::MergeKey => (
+            Rule::YamlSyntax,
+            "YAML merge key `<<`: tm reads YAML 1.2, which has no merge keys".to_owned(),
+            "write the merged keys out in full; quote `\"<<\"` if it is meant as an ordinary key",
+        ),
         YamlProblem::Budget => (
             Rule::FileShape,
             budget_message(&raw),
@@ -259,6 +269,8 @@ enum YamlProblem {
     Documents,
     /// A key repeated in one mapping.
     DuplicateKey,
+    /// A YAML 1.1 merge key (`<<`), which YAML 1.2 does not have.
+    MergeKey,
     /// Any other syntax error.
     Other,
 }
@@ -266,7 +278,9 @@ enum YamlProblem {
 impl YamlProblem {
     fn classify(raw: &str) -> YamlProblem {
         let lower = raw.to_ascii_lowercase();
-        if lower.contains("documents") {
+        if lower.contains("merge key") {
+            YamlProblem::MergeKey
+        } else if lower.contains("documents") {
             YamlProblem::Documents
         } else if ["budget", "recursion limit", "depth", "alias"]
             .iter()
@@ -408,5 +422,68 @@ mod tests {
             }
         }
         assert!(compared > 25, "{compared}");
+    }
+
+    fn findings(text: &str) -> Vec<(Rule, u32, String, String)> {
+        let (_, (model, diags)) = load_model_text(Path::new("m.yaml"), text.as_bytes().to_vec());
+        if diags.iter().any(|d| d.rule == Rule::YamlSyntax) {
+            assert!(model.is_none(), "a file with a YAML error was read");
+        }
+        diags
+            .into_iter()
+            .map(|d| {
+                let line = d.span.map_or(0, |s| s.line);
+                (d.rule, line, d.message, d.help.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    const HEAD: &str = "tm: 1\nid: m\ntitle: T\nstatus: in-review\nrisk: low\n";
+
+    #[test]
+    fn a_tagged_value_is_never_read() {
+        let f = findings(&format!("{HEAD}summary: !!binary YXBwcm92ZWQ=\n"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].0, f[0].1), (Rule::YamlSyntax, 6));
+        assert!(f[0].2.contains("`!!binary`"), "{f:?}");
+        // A tag on the format version itself still stops the file.
+        let f = findings("tm: !!int 1\nid: m\ntitle: T\nstatus: draft\nrisk: low\n");
+        assert_eq!((f[0].0, f[0].1), (Rule::YamlSyntax, 1), "{f:?}");
+    }
+
+    #[test]
+    fn merge_keys_are_yaml_1_1_and_refused() {
+        let f = findings(&format!("{HEAD}cost: &c {{effort: M}}\nx:\n  <<: *c\n"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].0, f[0].1), (Rule::YamlSyntax, 8));
+        assert!(f[0].2.contains("merge key"), "{f:?}");
+    }
+
+    #[test]
+    fn yaml_1_1_forms_that_would_change_a_value_are_reported() {
+        for (value, rule) in [
+            ("017", Rule::WrongType),
+            ("1:30", Rule::WrongType),
+            ("1_000", Rule::WrongType),
+            ("0b11", Rule::WrongType),
+        ] {
+            let f = findings(&format!("{HEAD}version: {value}\n"));
+            assert_eq!(f.len(), 1, "{value}: {f:?}");
+            assert_eq!((f[0].0, f[0].1), (rule, 6), "{value}: {f:?}");
+            assert!(
+                f[0].3.contains("decimal") || f[0].3.contains("write the number"),
+                "{value}: {f:?}"
+            );
+        }
+        let f = findings(&format!(
+            "{HEAD}flows: [{{id: f, from: a, to: b, authenticated: yes}}]\n"
+        ));
+        assert!(
+            f.iter()
+                .any(|x| x.0 == Rule::WrongType && x.3.contains("YAML 1.2 reads `yes` as text")),
+            "{f:?}"
+        );
+        // YAML 1.2 spellings are numbers as before.
+        assert!(findings(&format!("{HEAD}version: 0o17\n")).is_empty());
     }
 }

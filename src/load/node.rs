@@ -64,7 +64,8 @@ impl NodeValue {
 }
 
 /// The parser settings of every YAML read in tm: YAML 1.2 booleans and
-/// numbers, one document per file, and budgets against hostile input.
+/// numbers, no YAML 1.1 merge keys, one document per file, and budgets
+/// against hostile input.
 pub fn yaml_options(max_depth: usize) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = max_depth;
@@ -75,6 +76,7 @@ pub fn yaml_options(max_depth: usize) -> serde_saphyr::Options {
     options.with_snippet = false;
     options.strict_booleans = true;
     options.leading_zero_numbers_as_strings = true;
+    options.merge_keys = serde_saphyr::options::MergeKeyPolicy::Error;
     options
 }
 
