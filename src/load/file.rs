@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::node::{Node, NodeValue};
+use super::node::{MAX_ALIAS_EXPANSION, MAX_ALIASES, MAX_NODES, Node, NodeValue};
 use super::shape::ShapeCheck;
 use super::{LoadedModel, file_diagnostic};
 use crate::diagnostic::{Diagnostic, Rule, Span};
@@ -305,9 +305,22 @@ impl YamlProblem {
 fn budget_message(raw: &str) -> String {
     let lower = raw.to_ascii_lowercase();
     if lower.contains("nodes") {
-        "the file expands to more YAML nodes than tm reads (250,000): an alias bomb or a machine-generated file".to_owned()
+        format!(
+            "the file expands to more YAML nodes than tm reads ({}): an alias bomb or a machine-generated file",
+            thousands(MAX_NODES)
+        )
+    } else if lower.contains("replay") {
+        format!(
+            "the file's aliases (`*name`) expand to more than {} nodes: an alias bomb",
+            thousands(MAX_ALIAS_EXPANSION)
+        )
+    } else if lower.contains("scalarbytes") || lower.contains("anchor") {
+        "the file's text, with what its aliases (`*name`) repeat, is larger than tm reads: an alias bomb".to_owned()
     } else if lower.contains("alias") {
-        "the file uses more aliases (`*name`) than tm reads (10,000)".to_owned()
+        format!(
+            "the file uses more aliases (`*name`) than tm reads ({})",
+            thousands(MAX_ALIASES)
+        )
     } else if lower.contains("recursion") || lower.contains("depth") {
         format!("the file nests deeper than tm reads ({MAX_DEPTH} levels; a model needs about 6)")
     } else {
@@ -316,6 +329,19 @@ fn budget_message(raw: &str) -> String {
             first_line(raw)
         )
     }
+}
+
+/// `n` with thousands separators, as the README writes budgets.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The first tab in leading whitespace at or after the line of `from`.
@@ -485,5 +511,16 @@ mod tests {
         );
         // YAML 1.2 spellings are numbers as before.
         assert!(findings(&format!("{HEAD}version: 0o17\n")).is_empty());
+    }
+
+    #[test]
+    fn budget_messages_name_the_limit() {
+        assert_eq!(thousands(250_000), "250,000");
+        assert_eq!(thousands(999), "999");
+        let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        let f = findings(&format!("{HEAD}x:\n  {}", laughs.replace('\n', "\n  ")));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, Rule::FileShape);
+        assert!(f[0].2.contains("expand to more than 10,000 nodes"), "{f:?}");
     }
 }
