@@ -52,7 +52,7 @@ pub fn load_model_text(
             ),
         );
     }
-    let text = match String::from_utf8(bytes) {
+    let text = match String::from_utf8(lone_cr_to_lf(bytes)) {
         Ok(t) => t,
         Err(e) => {
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -74,6 +74,19 @@ pub fn load_model_text(
     let text: Arc<str> = Arc::from(text);
     let outcome = load_text(file, &text);
     (text, outcome)
+}
+
+/// `bytes` with every lone `\r` (old Mac line end) turned into `\n`. YAML
+/// counts `\n`, `\r\n` and `\r` as line breaks; after this, so does every
+/// line count in tm (snippets, tab and tag finders, the UTF-8 check), and a
+/// finding keeps its line in every style. Byte offsets do not move.
+fn lone_cr_to_lf(mut bytes: Vec<u8>) -> Vec<u8> {
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    bytes
 }
 
 fn load_text(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Diagnostic>) {
@@ -522,5 +535,11 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].0, Rule::FileShape);
         assert!(f[0].2.contains("expand to more than 10,000 nodes"), "{f:?}");
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_line_feeds_in_place() {
+        assert_eq!(lone_cr_to_lf(b"a\rb\r\nc\n\r".to_vec()), b"a\nb\r\nc\n\n");
+        assert_eq!(lone_cr_to_lf(b"\r\r\n".to_vec()), b"\n\r\n");
     }
 }
