@@ -10,9 +10,12 @@ use super::node::yaml_options;
 
 /// The model, when `text` is a model with no structural problem at all.
 pub fn read_valid(text: &str, max_depth: usize) -> Option<Model> {
-    // Typed reading cannot see tags or how a number was spelt: such files
-    // take the full path, which reports them.
-    if super::strict::may_have_tag(text) || super::strict::may_have_yaml11_number(text) {
+    // Typed reading cannot see tags, directives or how a number was spelt:
+    // such files take the full path, which reports them.
+    if super::strict::may_have_tag(text)
+        || super::strict::may_have_directive(text)
+        || super::strict::may_have_yaml11_number(text)
+    {
         return None;
     }
     let model: Model = serde_saphyr::from_str_with_options(text, yaml_options(max_depth)).ok()?;

@@ -136,7 +136,7 @@ fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Di
             "start the file with `tm: 1` and `id: …` at the left margin, not with `- `",
         );
     }
-    let tags = super::strict::tag_diagnostics(file, text);
+    let tags = super::strict::event_diagnostics(file, text);
     if !tags.is_empty() {
         return (None, tags);
     }

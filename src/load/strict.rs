@@ -42,17 +42,42 @@ pub fn may_have_yaml11_number(text: &str) -> bool {
     })
 }
 
-/// One TM001 error for every tagged node in `text`, at the tag. The parser's
-/// event stream is the one place tags are visible (serde's data model drops
-/// them); it is scanned only when [`may_have_tag`] says it could hold one.
-pub fn tag_diagnostics(file: &Path, text: &str) -> Vec<Diagnostic> {
+/// Whether `text` may hold a directive (`%YAML 1.1`, `%TAG`): a `%` that
+/// starts a line.
+pub fn may_have_directive(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.starts_with('%') || text.contains("\n%") || text.contains("\r%")
+}
+
+/// One TM001 error for every tagged node in `text`, at the tag, and for a
+/// `%YAML` directive that asks for another version than 1.2. The parser's
+/// event stream is the one place these are visible (serde's data model drops
+/// them); it is scanned only when the text could hold one.
+pub fn event_diagnostics(file: &Path, text: &str) -> Vec<Diagnostic> {
     use granit_parser::{Event, Parser};
     let mut out = Vec::new();
-    if !may_have_tag(text) {
+    if !may_have_tag(text) && !may_have_directive(text) {
         return out;
     }
     for event in Parser::new_from_str(text) {
         let Ok((event, span)) = event else { break };
+        if let Event::DocumentStart(_, Some(version)) = &event
+            && (version.major, version.minor) != (1, 2)
+        {
+            let offset = text.find("%YAML").unwrap_or(0);
+            let line = text[..offset].matches('\n').count() as u32 + 1;
+            out.push(file_diagnostic(
+                Rule::YamlSyntax,
+                file,
+                Some(Span { line, column: 1, offset, len: 5 }),
+                format!(
+                    "the file asks for YAML {}.{}; tm reads YAML 1.2 only",
+                    version.major, version.minor
+                ),
+                "remove the `%YAML` line: under YAML 1.1, `yes` and `on` are booleans and `017` is octal, \
+                 so the file would not mean what tm reads",
+            ));
+        }
         let tag = match &event {
             Event::Scalar(_, _, _, tag)
             | Event::SequenceStart(_, _, tag)
@@ -211,7 +236,7 @@ mod tests {
     use super::*;
 
     fn tags(text: &str) -> Vec<(u32, u32, String)> {
-        tag_diagnostics(Path::new("m.yaml"), text)
+        event_diagnostics(Path::new("m.yaml"), text)
             .into_iter()
             .map(|d| {
                 let s = d.span.unwrap();
@@ -272,5 +297,16 @@ mod tests {
         );
         assert!(may_have_yaml11_number(text));
         assert!(!may_have_yaml11_number("a: 10\nb: 0x1b\n"));
+    }
+
+    #[test]
+    fn a_yaml_version_other_than_1_2_is_refused() {
+        let found = tags("# model\n%YAML 1.1\n---\na: yes\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (2, 1));
+        assert!(found[0].2.contains("YAML 1.1"), "{found:?}");
+        assert!(tags("%YAML 1.2\n---\na: yes\n").is_empty());
+        assert!(may_have_directive("%TAG ! tag:x,2000:\n---\na: 1\n"));
+        assert!(!may_have_directive("a: 100%\n"));
     }
 }
