@@ -106,13 +106,14 @@ fn load_text(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Diagnost
             "a model needs at least `tm: 1`, `id`, `title`, `status` and `risk`; `tm init` writes a commented example",
         );
     }
-    if let Some(model) = super::fast::read_valid(text, MAX_DEPTH) {
-        return (
+    match super::fast::read(text, MAX_DEPTH) {
+        Ok(model) => (
             Some(LoadedModel::new(file, model, true, shared(), None)),
             Vec::new(),
-        );
+        ),
+        Err(super::fast::NotFast::Budget(e)) => (None, vec![yaml_error(file, text, &e)]),
+        Err(super::fast::NotFast::Other) => load_positioned(file, text),
     }
-    load_positioned(file, text)
 }
 
 /// The full path: positioned tree, structure check of every value, typed model.
