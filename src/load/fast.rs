@@ -9,6 +9,7 @@ use crate::model::{Categories, EndpointRef, FORMAT_VERSION, Id, Model, NotApplic
 use super::node::yaml_options;
 
 /// The model, when `text` is a model with no structural problem at all.
+#[cfg(test)]
 pub fn read_valid(text: &str, max_depth: usize) -> Option<Model> {
     read(text, max_depth).ok()
 }
