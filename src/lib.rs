@@ -4,6 +4,8 @@
 //! (YAML → typed [`model`] with positions), [`code`] (source index) → [`check`]
 //! (rules → [`diagnostic`]s) → [`render`] (the static site).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod check;
 pub mod cli;
