@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod suggest;
+pub mod terminal;
 
 pub use analysis::Analysis;
 pub use config::Config;

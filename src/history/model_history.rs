@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::blob::{Blob, oversized_blob};
 use super::diff::{Change, LoadProblem, added_model, compare_models, labels};
 use super::git::{CommitInfo, GitError, Repo};
 use super::log::{FileTouch, LoggedCommit, log_dir};
 use super::snapshot::{Revision, is_model_path};
 use crate::config::Config;
-use crate::load::load_model_text;
+use crate::load::{MAX_FILE_BYTES, load_model_text};
 use crate::model::{Date, Model};
 
 /// The history of every model file in a project, and how far it reaches.
@@ -193,17 +194,27 @@ fn parse_blobs(repo: &Repo, chains: &[Chain]) -> Result<Parsed, GitError> {
         .collect();
     wanted.sort();
     wanted.dedup_by(|a, b| a.0 == b.0);
-    let mut reader = repo.blob_reader()?;
+    let budget = MAX_FILE_BYTES as u64;
+    let mut reader = repo.blob_reader(budget)?;
     let mut blobs = Vec::with_capacity(wanted.len());
+    let mut parsed = Parsed::new();
     for (id, path) in wanted {
-        if let Some(bytes) = reader.read(id)? {
-            blobs.push((id.to_owned(), path.to_path_buf(), bytes));
+        match reader.read(id)? {
+            Blob::Bytes(bytes) => blobs.push((id.to_owned(), path.to_path_buf(), bytes)),
+            // Never read: the version shows as one that does not load, and why.
+            Blob::TooLarge { size } => {
+                let finding = oversized_blob(path, size, budget);
+                parsed.insert(id.to_owned(), Err(LoadProblem::errors_of([&finding])));
+            }
+            Blob::Missing => {}
         }
     }
-    Ok(blobs
-        .into_par_iter()
-        .map(|(id, path, bytes)| (id, parse_model(&path, bytes)))
-        .collect())
+    parsed.par_extend(
+        blobs
+            .into_par_iter()
+            .map(|(id, path, bytes)| (id, parse_model(&path, bytes))),
+    );
+    Ok(parsed)
 }
 
 /// Parses model bytes; on failure, the load errors.
