@@ -148,3 +148,63 @@ pub fn oversized_blob(file: &Path, size: u64, budget: u64) -> Diagnostic {
     )
     .with_help("split the model into several files, one per system")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    use super::*;
+    use crate::history::Repo;
+
+    fn git(dir: &Path, args: &[&str], input: &[u8]) -> String {
+        let mut child = Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    #[test]
+    fn a_blob_over_the_budget_is_sized_not_read_and_the_next_read_still_works() {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &["init", "-q"], b"");
+        let big = git(
+            dir.path(),
+            &["hash-object", "-w", "--stdin"],
+            &[b'x'; 100_000],
+        );
+        let small = git(dir.path(), &["hash-object", "-w", "--stdin"], b"tm: 1\n");
+        let repo = Repo::discover(dir.path()).unwrap().unwrap();
+        let mut reader = repo.blob_reader(1000).unwrap();
+        assert_eq!(reader.read(&big).unwrap(), Blob::TooLarge { size: 100_000 });
+        assert_eq!(
+            reader.read(&small).unwrap(),
+            Blob::Bytes(b"tm: 1\n".to_vec())
+        );
+        assert_eq!(reader.read(&big).unwrap(), Blob::TooLarge { size: 100_000 });
+        let missing = "0123456789012345678901234567890123456789";
+        assert_eq!(reader.read(missing).unwrap(), Blob::Missing);
+        assert_eq!(reader.read("a\nHEAD").unwrap(), Blob::Missing);
+        assert_eq!(
+            reader.read(&small).unwrap(),
+            Blob::Bytes(b"tm: 1\n".to_vec())
+        );
+    }
+
+    #[test]
+    fn the_finding_names_the_size_and_the_budget() {
+        let d = oversized_blob(Path::new("models/a.yaml"), 600_000_000, 8);
+        assert_eq!(d.rule, Rule::FileShape);
+        assert!(d.message.contains("600000000 bytes"), "{}", d.message);
+        assert!(d.message.contains("up to 8 bytes"), "{}", d.message);
+    }
+}

@@ -71,6 +71,20 @@ pub struct CommitInfo {
 }
 
 impl CommitInfo {
+    /// A copy whose free text (author, email, date, subject) has every control
+    /// character escaped, to print on a terminal.
+    pub fn for_terminal(&self) -> CommitInfo {
+        let line = |s: &str| crate::terminal::escape_line(s).into_owned();
+        CommitInfo {
+            id: line(&self.id),
+            short: line(&self.short),
+            author: line(&self.author),
+            email: line(&self.email),
+            date: line(&self.date),
+            subject: line(&self.subject),
+        }
+    }
+
     /// The calendar day of the author date.
     pub fn day(&self) -> Option<crate::model::Date> {
         self.date.get(..10)?.parse().ok()
@@ -267,9 +281,11 @@ impl Repo {
     pub(crate) fn run(&self, args: &[&str]) -> Result<Vec<u8>, GitError> {
         let out = self.output(args)?;
         if !out.status.success() {
+            // Arguments and git's messages can quote model or commit text.
             return Err(GitError::Failed {
-                args: args.join(" "),
-                stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+                args: crate::terminal::escape_line(&args.join(" ")).into_owned(),
+                stderr: crate::terminal::escape_text(String::from_utf8_lossy(&out.stderr).trim())
+                    .into_owned(),
             });
         }
         Ok(out.stdout)
