@@ -82,6 +82,36 @@ fn touch(file: &Path, secs: u64) {
         .unwrap();
 }
 
+/// Copies a directory tree (files and directories only).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A repository of the attacker's: a commit of its own ("Fake history") on
+/// `main`, plus every object of `real`, so the review commit resolves in it.
+fn fake_git_dir(real: &ScriptedRepo) -> ScriptedRepo {
+    let fake = ScriptedRepo::new();
+    let model = std::fs::read_to_string(real.path().join("proj/models/api.yaml")).unwrap();
+    fake.write(
+        "models/api.yaml",
+        &model.replace("title: API", "title: Fake"),
+    );
+    fake.write("src/lib.rs", "pub fn fake() {}\n");
+    fake.commit("Fake history", "2026-03-09");
+    let url = real.path().display().to_string();
+    fake.git(&["fetch", "-q", &url, "main:refs/heads/real"]);
+    fake
+}
+
 #[test]
 fn the_files_of_a_bare_repository_committed_into_the_project_are_never_used() {
     let markers = tempfile::tempdir().unwrap();
@@ -89,6 +119,9 @@ fn the_files_of_a_bare_repository_committed_into_the_project_are_never_used() {
     let repo = project_in_subdir();
     // A PR adds a repository's files next to book.toml: git's own discovery
     // takes `proj/` for a git directory and obeys its config.
+    let fake = fake_git_dir(&repo);
+    copy_tree(&fake.path().join(".git"), &repo.path().join("proj"));
+    std::fs::remove_file(repo.path().join("proj/index")).unwrap();
     let config = format!(
         "[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = .\n\tfsmonitor = \"touch {}; true\"\n\tpager = \"touch {}; cat\"\n\thooksPath = hooks\n[diff]\n\texternal = \"touch {}; true\"\n",
         marker("fsmonitor").display(),
@@ -96,16 +129,20 @@ fn the_files_of_a_bare_repository_committed_into_the_project_are_never_used() {
         marker("external").display(),
     );
     repo.write("proj/config", &config);
-    repo.write("proj/HEAD", "ref: refs/heads/main\n");
-    repo.write("proj/objects/info/keep", "");
-    repo.write("proj/refs/heads/keep", "");
     repo.write(
         "proj/hooks/post-index-change",
         &format!("#!/bin/sh\ntouch {}\n", marker("hook").display()),
     );
     repo.commit("Innocent-looking files", "2026-03-04");
 
-    // The fixture is hostile: plain git in the project runs the command.
+    // The fixture is hostile: plain git in the project uses the fake
+    // repository and runs its command.
+    let head = git_in(
+        &repo.path().join("proj"),
+        &["log", "-1", "--format=%s"],
+        "2026-03-05T00:00:00+00:00",
+    );
+    assert_eq!(head.trim(), "Fake history");
     let _ = git_in(
         &repo.path().join("proj"),
         &["status", "--porcelain"],
@@ -127,6 +164,9 @@ fn the_files_of_a_bare_repository_committed_into_the_project_are_never_used() {
         "tm ran the repository's commands: {left:?}"
     );
     // History and drift come from the real repository.
+    for out in &outs {
+        assert!(!stdout(out).contains("Fake"), "{}", stdout(out));
+    }
     let history = stdout(&outs[2]);
     assert!(history.contains("Raise A-1"), "{history}");
     assert!(history.contains("Model the API"), "{history}");
