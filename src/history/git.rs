@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::blob::BlobReader;
-use super::git_command::{RepoLocation, empty_tree, git_command, user_safe_directories};
+use super::git_command::{
+    RepoLocation, ceiling_env, empty_tree, git_command, pinned_git, user_safe_directories,
+};
 use super::locate::{ceilings_from_env, locate};
 use super::log::{COMMIT_FORMAT, parse_log};
 
@@ -111,6 +113,9 @@ impl Repo {
             shallow: false,
             shallow_commits: Vec::new(),
         };
+        if !repo.owner_trusted()? {
+            return Ok(None);
+        }
         let query = [
             "rev-parse",
             "--is-inside-work-tree",
@@ -124,16 +129,6 @@ impl Repo {
                 return Ok(None);
             }
             Err(e) => return Err(e),
-        };
-        let out = if !out.status.success()
-            && String::from_utf8_lossy(&out.stderr).contains("safe.directory")
-        {
-            // A checkout owned by another user: trusted only if the user's own
-            // configuration says so, as git would decide with it.
-            repo.safe_directories = user_safe_directories();
-            repo.output(&query)?
-        } else {
-            out
         };
         if !out.status.success() {
             return Ok(None);
@@ -156,6 +151,43 @@ impl Repo {
                 .collect();
         }
         Ok(Some(repo))
+    }
+
+    /// Whether git's ownership check accepts the located repository: git
+    /// discovers it from the top of its work tree (the only place it looks),
+    /// and refuses one owned by another user unless the user's own
+    /// `safe.directory` says otherwise, as plain git would.
+    fn owner_trusted(&mut self) -> Result<bool, GitError> {
+        let ask = |safe: &[String]| {
+            pinned_git(&self.location.work_tree, self.attr_source, safe)
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_WORK_TREE")
+                .envs([ceiling_env(&self.location.work_tree)])
+                .args(["rev-parse", "--absolute-git-dir"])
+                .stdin(Stdio::null())
+                .output()
+        };
+        let mut out = match ask(&[]) {
+            Ok(out) => out,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(GitError::Spawn(e)),
+        };
+        if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("safe.directory")
+        {
+            self.safe_directories = user_safe_directories();
+            out = ask(&self.safe_directories).map_err(GitError::Spawn)?;
+        }
+        let found = String::from_utf8_lossy(&out.stdout);
+        let same = |a: &Path, b: &Path| {
+            std::fs::canonicalize(a)
+                .ok()
+                .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
+        };
+        Ok(out.status.success()
+            && same(
+                Path::new(found.trim_end_matches('\n')),
+                &self.location.git_dir,
+            ))
     }
 
     /// Where the repository is: its git directory and work tree.

@@ -103,14 +103,24 @@ pub fn git_command(
     attr_source: &str,
     safe_directories: &[String],
 ) -> Command {
+    let mut cmd = pinned_git(cwd, attr_source, safe_directories);
+    cmd.arg(flag("--git-dir=", &location.git_dir))
+        .arg(flag("--work-tree=", &location.work_tree));
+    cmd
+}
+
+/// The same fixed configuration without naming a repository: for the one
+/// query that lets git discover the `.git` tm located, so that git's
+/// ownership check (`safe.directory`), which an explicit `--git-dir` skips,
+/// still applies. Run it from the top of the work tree with
+/// [`ceiling_env`], so the only place git looks is that `.git`.
+pub fn pinned_git(cwd: &Path, attr_source: &str, safe_directories: &[String]) -> Command {
     let mut cmd = Command::new("git");
     remove_git_variables(&mut cmd, std::env::vars_os().map(|(key, _)| key));
     cmd.envs(PINNED_ENV.iter().copied())
         .env("GIT_ATTR_SOURCE", attr_source)
         .current_dir(cwd);
-    cmd.arg("--no-pager")
-        .arg(flag("--git-dir=", &location.git_dir))
-        .arg(flag("--work-tree=", &location.work_tree));
+    cmd.arg("--no-pager");
     for setting in PINNED_CONFIG {
         cmd.args(["-c", setting]);
     }
@@ -118,6 +128,12 @@ pub fn git_command(
         cmd.arg("-c").arg(format!("safe.directory={dir}"));
     }
     cmd
+}
+
+/// `GIT_CEILING_DIRECTORIES` that stops git's discovery at `work_tree`.
+pub fn ceiling_env(work_tree: &Path) -> (&'static str, OsString) {
+    let parent = work_tree.parent().unwrap_or(work_tree);
+    ("GIT_CEILING_DIRECTORIES", parent.as_os_str().to_owned())
 }
 
 fn flag(name: &str, path: &Path) -> OsString {
@@ -187,9 +203,10 @@ mod tests {
     fn the_repository_is_named_explicitly_and_every_setting_is_pinned() {
         let cmd = git_command(&location(), Path::new("/repo/sub"), EMPTY_TREE_SHA1, &[]);
         let args = args(&cmd);
+        assert_eq!(args[0], "--no-pager");
         assert_eq!(
-            &args[..3],
-            ["--no-pager", "--git-dir=/repo/.git", "--work-tree=/repo"]
+            &args[args.len() - 2..],
+            ["--git-dir=/repo/.git", "--work-tree=/repo"]
         );
         for setting in PINNED_CONFIG {
             assert!(
