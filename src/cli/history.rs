@@ -49,7 +49,7 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
         )));
     };
     let out = match (args.threats, args.json) {
-        (false, false) => escape_text(&render_history(model)).into_owned(),
+        (false, false) => escape_text(&render_history(model, history.reach.shallow)).into_owned(),
         (true, false) => escape_text(&render_timelines(model)).into_owned(),
         (false, true) => serde_json::to_string_pretty(model).expect("history serializes") + "\n",
         (true, true) => {
@@ -77,7 +77,7 @@ fn revision_line(r: &Revision) -> String {
     }
 }
 
-fn render_history(h: &ModelHistory) -> String {
+fn render_history(h: &ModelHistory, shallow: bool) -> String {
     let mut out = format!(
         "{} ({}): {} revisions\n",
         escape_line(&h.model),
@@ -87,7 +87,12 @@ fn render_history(h: &ModelHistory) -> String {
     for e in &h.entries {
         let _ = writeln!(out, "\n{}", revision_line(&e.revision));
         if e.boundary {
-            let _ = writeln!(out, "  · history starts here (shallow clone)");
+            let why = if shallow {
+                "shallow clone"
+            } else {
+                "older versions are past the history budget"
+            };
+            let _ = writeln!(out, "  · history starts here ({why})");
         } else if e.changes.is_empty() {
             let _ = writeln!(out, "  · no change in threat-model terms (formatting only)");
         }

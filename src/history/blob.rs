@@ -106,6 +106,14 @@ impl BlobReader {
         })
     }
 
+    /// The size of one object, without reading it; `None` when it does not exist.
+    pub fn size(&mut self, object: &str) -> Result<Option<u64>, GitError> {
+        if object.contains(['\n', '\r', '\0']) {
+            return Ok(None);
+        }
+        self.check.ask(object)
+    }
+
     /// Reads one object by id (or `rev:path`).
     pub fn read(&mut self, object: &str) -> Result<Blob, GitError> {
         if object.contains(['\n', '\r', '\0']) {

@@ -5,6 +5,7 @@
 //! Git is driven through the `git` CLI (see `docs/design-history.md`).
 
 pub mod blob;
+mod budget;
 pub mod diff;
 pub mod git;
 pub mod git_command;

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::blob::{Blob, oversized_blob};
+use super::blob::{Blob, BlobReader, oversized_blob};
+use super::budget::{HISTORY_BYTES, cut_chains};
 use super::diff::{Change, LoadProblem, added_model, compare_models, labels};
 use super::git::{CommitInfo, GitError, Repo};
 use super::log::{FileTouch, LoggedCommit, log_dir};
@@ -68,9 +69,14 @@ pub struct HistoryEntry {
 pub type HistoryError = GitError;
 
 /// One model file followed through renames: its touches, newest first.
-struct Chain {
-    newest: PathBuf,
-    touches: Vec<(usize, FileTouch)>,
+pub(super) struct Chain {
+    /// The file's newest path.
+    pub newest: PathBuf,
+    /// (index of the commit in the log, how it touched the file), newest first.
+    pub touches: Vec<(usize, FileTouch)>,
+    /// Every touch past the history budget: only the newest is kept, and it
+    /// is where this file's history starts.
+    pub cut: bool,
 }
 
 impl ProjectHistory {
@@ -87,9 +93,20 @@ impl ProjectHistory {
                 "the repository has no commits yet: no change history",
             ));
         }
+        Self::extract_within(config, repo, HISTORY_BYTES)
+    }
+
+    /// [`ProjectHistory::extract`] reading at most `budget` bytes of old versions.
+    pub(super) fn extract_within(
+        config: &Config,
+        repo: Repo,
+        budget: u64,
+    ) -> Result<ProjectHistory, HistoryError> {
         let commits = log_dir(&repo, "HEAD", &config.tm.models)?;
-        let chains = follow_files(&commits);
-        let parsed = parse_blobs(&repo, &chains)?;
+        let mut chains = follow_files(&commits);
+        let mut reader = repo.blob_reader(MAX_FILE_BYTES as u64)?;
+        let cut = cut_chains(&mut reader, &mut chains, budget)?;
+        let parsed = parse_blobs(&mut reader, &chains)?;
         let mut models: Vec<(ModelHistory, AtHead)> = chains
             .iter()
             .map(|chain| model_history(&repo, &commits, chain, &parsed))
@@ -97,10 +114,19 @@ impl ProjectHistory {
         add_working_tree(config, &mut models);
         let mut models: Vec<ModelHistory> = models.into_iter().map(|(h, _)| h).collect();
         models.sort_by(|a, b| a.file.cmp(&b.file));
-        Ok(ProjectHistory {
-            reach: reach(&repo)?,
-            models,
-        })
+        let mut reach = reach(&repo)?;
+        if let Some(cut) = cut.and_then(|i| commits.get(i)) {
+            let note = format!(
+                "history stops before {} ({}): older model versions exceed tm's history budget of {budget} bytes",
+                cut.info.short,
+                cut.info.date.get(..10).unwrap_or(&cut.info.date),
+            );
+            reach.note = Some(match reach.note {
+                Some(shallow) => format!("{shallow}; {note}"),
+                None => note,
+            });
+        }
+        Ok(ProjectHistory { reach, models })
     }
 
     fn unavailable(note: &str) -> ProjectHistory {
@@ -164,6 +190,7 @@ fn follow_files(commits: &[LoggedCommit]) -> Vec<Chain> {
                 chains.push(Chain {
                     newest: touch.path.clone(),
                     touches: Vec::new(),
+                    cut: false,
                 });
                 chains.len() - 1
             });
@@ -182,7 +209,7 @@ type Parsed = HashMap<String, Result<Model, Vec<LoadProblem>>>;
 
 /// Reads every blob the chains name with one `git cat-file --batch`, then
 /// parses them in parallel.
-fn parse_blobs(repo: &Repo, chains: &[Chain]) -> Result<Parsed, GitError> {
+fn parse_blobs(reader: &mut BlobReader, chains: &[Chain]) -> Result<Parsed, GitError> {
     let mut wanted: Vec<(&str, &Path)> = chains
         .iter()
         .flat_map(|c| &c.touches)
@@ -195,7 +222,6 @@ fn parse_blobs(repo: &Repo, chains: &[Chain]) -> Result<Parsed, GitError> {
     wanted.sort();
     wanted.dedup_by(|a, b| a.0 == b.0);
     let budget = MAX_FILE_BYTES as u64;
-    let mut reader = repo.blob_reader(budget)?;
     let mut blobs = Vec::with_capacity(wanted.len());
     let mut parsed = Parsed::new();
     for (id, path) in wanted {
@@ -252,12 +278,12 @@ fn model_history<'p>(
     let mut entries = Vec::new();
     let mut last_readable: Option<&Model> = None;
     let mut at_head = AtHead::Gone;
-    for (i, touch) in chain.touches.iter().rev() {
+    for (n, (i, touch)) in chain.touches.iter().rev().enumerate() {
         let commit = &commits[*i].info;
         let day = commit
             .day()
             .unwrap_or(Date::from_ymd(1970, 1, 1).expect("valid date"));
-        let boundary = repo.is_shallow_boundary(&commit.id);
+        let boundary = repo.is_shallow_boundary(&commit.id) || (chain.cut && n == 0);
         let old_version = touch.old_blob.as_ref().and_then(|b| parsed.get(b));
         let old_broke = matches!(old_version, Some(Err(_)));
         let old = old_version.and_then(|r| r.as_ref().ok()).or(last_readable);
