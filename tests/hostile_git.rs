@@ -210,7 +210,10 @@ fn separators_and_escape_sequences_in_commits_forge_nothing_and_reach_no_termina
     let model = std::fs::read_to_string(repo.path().join("proj/models/api.yaml")).unwrap();
     repo.write(
         "proj/models/api.yaml",
-        &model.replace("severity: medium", "severity: high"),
+        &model
+            .replace("severity: medium", "severity: high")
+            .replace("title: Stolen token", "title: \"Stolen\\e[2J token\"")
+            .replace("title: API", "title: \"API\\e]0;owned\\a\""),
     );
     repo.write("proj/src/lib.rs", "pub fn c() {}\n");
     repo.git(&["add", "-A"]);
@@ -246,6 +249,7 @@ fn separators_and_escape_sequences_in_commits_forge_nothing_and_reach_no_termina
         &["history", "-C", "proj", "api"][..],
         &["history", "-C", "proj", "api", "--threats"],
         &["queue", "proj"],
+        &["diff", "-C", "proj", "HEAD~1", "HEAD"],
     ] {
         let out = tm(&repo).args(args).output().unwrap();
         let text = stdout(&out);
