@@ -134,3 +134,58 @@ fn chown_tree(dir: &std::path::Path, uid: u32) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// The user's global configuration (or one an earlier CI step wrote) is not
+/// read: a pager, an fsmonitor or a filter configured there never runs, and
+/// only `safe.directory` is taken over.
+#[test]
+fn programs_in_the_global_configuration_never_run() {
+    let repo = ScriptedRepo::new();
+    repo.write("models/api.yaml", MODEL);
+    repo.write("src/lib.rs", "pub fn a() {}\n");
+    repo.write("other.txt", "x\n");
+    let first = repo.commit("Model the API", "2026-03-01");
+    let reviewed = format!(
+        "{MODEL}components:\n  - {{id: api, name: API, kind: service, code: {{paths: ['src/**']}}}}\nreviews:\n  - {{kind: security, by: s@example.com, at: 2026-03-01, commit: {first}, outcome: approved}}\n"
+    );
+    repo.write("models/api.yaml", &reviewed);
+    repo.commit("Review", "2026-03-02");
+    repo.write("src/lib.rs", "pub fn b() {}\n");
+
+    let markers = tempfile::tempdir().unwrap();
+    let marker = markers.path().join("ran");
+    let global = markers.path().join("gitconfig");
+    std::fs::write(
+        &global,
+        format!(
+            "[core]\n\tfsmonitor = \"touch {m}; true\"\n\tpager = \"touch {m}; cat\"\n[pager]\n\tlog = \"touch {m}; cat\"\n",
+            m = marker.display()
+        ),
+    )
+    .unwrap();
+    // The fixture attacks plain git.
+    let plain = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", &global)
+        .args(["status", "--porcelain"])
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    assert!(marker.exists(), "the fixture no longer attacks git");
+    std::fs::remove_file(&marker).unwrap();
+
+    for args in [&["history", "api"][..], &["queue"], &["build"]] {
+        let out = history_support::tm_in(repo.path())
+            .env("GIT_CONFIG_GLOBAL", &global)
+            .env("TM_TODAY", "2026-03-10")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        assert!(
+            !marker.exists(),
+            "{args:?} ran a program from the global config"
+        );
+    }
+}
