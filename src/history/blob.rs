@@ -114,8 +114,22 @@ impl BlobReader {
         self.check.ask(object)
     }
 
-    /// Reads one object by id (or `rev:path`).
-    pub fn read(&mut self, object: &str) -> Result<Blob, GitError> {
+    /// Reads one object by id (or `rev:path`); `Ok(None)` when it does not
+    /// exist, [`GitError::TooLarge`] (nothing read) when it is over the budget.
+    pub fn read(&mut self, object: &str) -> Result<Option<Vec<u8>>, GitError> {
+        match self.read_blob(object)? {
+            Blob::Bytes(bytes) => Ok(Some(bytes)),
+            Blob::Missing => Ok(None),
+            Blob::TooLarge { size } => Err(GitError::TooLarge {
+                object: crate::terminal::escape_line(object).into_owned(),
+                size,
+                budget: self.budget,
+            }),
+        }
+    }
+
+    /// Reads one object by id (or `rev:path`), or says why not.
+    pub fn read_blob(&mut self, object: &str) -> Result<Blob, GitError> {
         if object.contains(['\n', '\r', '\0']) {
             return Ok(Blob::Missing);
         }
@@ -192,20 +206,26 @@ mod tests {
         );
         let small = git(dir.path(), &["hash-object", "-w", "--stdin"], b"tm: 1\n");
         let repo = Repo::discover(dir.path()).unwrap().unwrap();
-        let mut reader = repo.blob_reader(1000).unwrap();
-        assert_eq!(reader.read(&big).unwrap(), Blob::TooLarge { size: 100_000 });
+        let mut reader = repo.blob_reader_within(1000).unwrap();
+        let small_bytes = Blob::Bytes(b"tm: 1\n".to_vec());
         assert_eq!(
-            reader.read(&small).unwrap(),
-            Blob::Bytes(b"tm: 1\n".to_vec())
+            reader.read_blob(&big).unwrap(),
+            Blob::TooLarge { size: 100_000 }
         );
-        assert_eq!(reader.read(&big).unwrap(), Blob::TooLarge { size: 100_000 });
+        assert_eq!(reader.read_blob(&small).unwrap(), small_bytes);
+        assert!(matches!(
+            reader.read(&big),
+            Err(GitError::TooLarge {
+                size: 100_000,
+                budget: 1000,
+                ..
+            })
+        ));
         let missing = "0123456789012345678901234567890123456789";
-        assert_eq!(reader.read(missing).unwrap(), Blob::Missing);
-        assert_eq!(reader.read("a\nHEAD").unwrap(), Blob::Missing);
-        assert_eq!(
-            reader.read(&small).unwrap(),
-            Blob::Bytes(b"tm: 1\n".to_vec())
-        );
+        assert_eq!(reader.read_blob(missing).unwrap(), Blob::Missing);
+        assert_eq!(reader.read(missing).unwrap(), None);
+        assert_eq!(reader.read_blob("a\nHEAD").unwrap(), Blob::Missing);
+        assert_eq!(reader.read(&small).unwrap(), Some(b"tm: 1\n".to_vec()));
     }
 
     #[test]

@@ -31,6 +31,18 @@ pub enum GitError {
         "`{0}` is not a commit in this repository's available history (in a shallow clone, fetch more: `git fetch --deepen=100` or `fetch-depth: 0` in CI)"
     )]
     UnknownRevision(String),
+    /// An object is over the size budget; it was not read.
+    #[error(
+        "git object {object} is {size} bytes, over tm's budget of {budget} bytes: it was not read"
+    )]
+    TooLarge {
+        /// The object name, as asked.
+        object: String,
+        /// Its size.
+        size: u64,
+        /// The budget.
+        budget: u64,
+    },
     /// git's output was not what tm expects.
     #[error("unexpected output from git: {0}")]
     Parse(String),
@@ -347,8 +359,15 @@ impl Repo {
         )
     }
 
+    /// Starts a blob reader with the model-file budget
+    /// ([`MAX_FILE_BYTES`](crate::load::MAX_FILE_BYTES)): a larger blob is
+    /// sized, never read.
+    pub fn blob_reader(&self) -> Result<BlobReader, GitError> {
+        self.blob_reader_within(crate::load::MAX_FILE_BYTES as u64)
+    }
+
     /// Starts a blob reader; blobs over `budget` bytes are reported by size, not read.
-    pub fn blob_reader(&self, budget: u64) -> Result<BlobReader, GitError> {
+    pub fn blob_reader_within(&self, budget: u64) -> Result<BlobReader, GitError> {
         BlobReader::start(|| self.command(), budget)
     }
 }

@@ -18,6 +18,10 @@ pub(crate) const COMMIT_FORMAT: &str = "--format=%H%x00%h%x00%an%x00%ae%x00%aI%x
 /// How many fields [`COMMIT_FORMAT`] prints per commit.
 const COMMIT_FIELDS: usize = 6;
 
+/// git's mode for a symbolic link: a link is never read as a model, in any
+/// revision, just as `tm check` does not follow a linked model file.
+const LINK_MODE: &str = "120000";
+
 /// The id git prints for "no blob" (the old side of an addition, the new side of a deletion).
 fn is_null_blob(id: &str) -> bool {
     id.bytes().all(|b| b == b'0')
@@ -50,6 +54,8 @@ pub struct LoggedCommit {
 /// One raw diff entry as git printed it, paths relative to the top of the work tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawTouch {
+    /// The file modes before and after (`100644`, `120000` for a link, …).
+    pub modes: [String; 2],
     /// The status letter.
     pub status: char,
     /// The blob before (all zeros for none).
@@ -106,6 +112,7 @@ pub fn log_dir(
         let touches = raw
             .touches
             .into_iter()
+            .filter(|t| !t.modes.iter().any(|m| m == LINK_MODE))
             .filter_map(|t| {
                 let old_path = repo.project_path(&t.old_path)?;
                 let path = repo.project_path(&t.path)?;
@@ -187,8 +194,13 @@ fn parse_touch(
         .trim_start_matches(':')
         .split(' ')
         .collect();
-    let (Some(old_blob), Some(new_blob), Some(status)) = (parts.get(2), parts.get(3), parts.get(4))
-    else {
+    let (Some(old_mode), Some(new_mode), Some(old_blob), Some(new_blob), Some(status)) = (
+        parts.first(),
+        parts.get(1),
+        parts.get(2),
+        parts.get(3),
+        parts.get(4),
+    ) else {
         return Err(GitError::Parse(format!(
             "raw diff entry {:?}",
             crate::terminal::escape_line(meta)
@@ -206,6 +218,7 @@ fn parse_touch(
         (first.clone(), first)
     };
     Ok(RawTouch {
+        modes: [(*old_mode).to_owned(), (*new_mode).to_owned()],
         status,
         old_blob: (*old_blob).to_owned(),
         new_blob: (*new_blob).to_owned(),
@@ -251,6 +264,7 @@ mod tests {
         assert_eq!(commits[0].touches[1].status, 'A');
         assert_eq!(commits[1].info.subject, "first");
         assert_eq!(commits[1].touches[0].path, "m/x.yaml");
+        assert_eq!(commits[1].touches[0].modes, ["000000", "100644"]);
     }
 
     #[test]

@@ -104,7 +104,7 @@ impl ProjectHistory {
     ) -> Result<ProjectHistory, HistoryError> {
         let commits = log_dir(&repo, "HEAD", &config.tm.models)?;
         let mut chains = follow_files(&commits);
-        let mut reader = repo.blob_reader(MAX_FILE_BYTES as u64)?;
+        let mut reader = repo.blob_reader()?;
         let cut = cut_chains(&mut reader, &mut chains, budget)?;
         let parsed = parse_blobs(&mut reader, &chains)?;
         let mut models: Vec<(ModelHistory, AtHead)> = chains
@@ -225,7 +225,7 @@ fn parse_blobs(reader: &mut BlobReader, chains: &[Chain]) -> Result<Parsed, GitE
     let mut blobs = Vec::with_capacity(wanted.len());
     let mut parsed = Parsed::new();
     for (id, path) in wanted {
-        match reader.read(id)? {
+        match reader.read_blob(id)? {
             Blob::Bytes(bytes) => blobs.push((id.to_owned(), path.to_path_buf(), bytes)),
             // Never read: the version shows as one that does not load, and why.
             Blob::TooLarge { size } => {

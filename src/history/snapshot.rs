@@ -86,11 +86,11 @@ impl Snapshot {
         let date = commit.day().unwrap_or(today);
         let listed = repo.tree_files(&commit.id, &config.tm.models)?;
         let budget = MAX_FILE_BYTES as u64;
-        let mut reader = repo.blob_reader(budget)?;
+        let mut reader = repo.blob_reader_within(budget)?;
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         let mut oversized = Vec::new();
         for (path, blob) in listed.into_iter().filter(|(p, _)| is_model_path(p)) {
-            match reader.read(&blob)? {
+            match reader.read_blob(&blob)? {
                 Blob::Bytes(bytes) => files.push((path, bytes)),
                 Blob::TooLarge { size } => oversized.push(oversized_blob(&path, size, budget)),
                 Blob::Missing => {}
