@@ -83,8 +83,8 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
         eprintln!(
             "policy {}: {}: {}",
             policy_name(v.policy),
-            crate::terminal::escape_line(&v.model),
-            crate::terminal::escape_line(&v.message)
+            v.model,
+            v.message
         );
     }
     Ok(if broken.is_empty() {

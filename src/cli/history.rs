@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use super::{CliError, Outcome, ProjectArgs};
 use crate::history::diff::markdown::describe;
 use crate::history::{ModelHistory, ProjectHistory, Revision, threat_timelines};
-use crate::terminal::{escape_line, escape_text};
 
 /// Arguments of `tm history`.
 #[derive(Debug, clap::Args)]
@@ -33,7 +32,7 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
     .config()?;
     let history = ProjectHistory::extract(&config).map_err(|e| CliError::Other(e.to_string()))?;
     if let Some(note) = &history.reach.note {
-        eprintln!("note: {}", escape_line(note));
+        eprintln!("note: {}", crate::terminal::escape_line(note));
     }
     if !history.reach.available {
         return Ok(Outcome::Clean);
@@ -49,8 +48,8 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
         )));
     };
     let out = match (args.threats, args.json) {
-        (false, false) => escape_text(&render_history(model, history.reach.shallow)).into_owned(),
-        (true, false) => escape_text(&render_timelines(model)).into_owned(),
+        (false, false) => render_history(model),
+        (true, false) => render_timelines(model),
         (false, true) => serde_json::to_string_pretty(model).expect("history serializes") + "\n",
         (true, true) => {
             serde_json::to_string_pretty(&threat_timelines(model)).expect("timelines serialize")
@@ -63,45 +62,32 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
 
 fn revision_line(r: &Revision) -> String {
     match r {
-        Revision::Commit(c) => {
-            let c = c.for_terminal();
-            format!(
-                "{} {} {} — {}",
-                c.short,
-                c.date.get(..10).unwrap_or(&c.date),
-                c.author,
-                c.subject
-            )
-        }
+        Revision::Commit(c) => format!(
+            "{} {} {} — {}",
+            c.short,
+            c.date.get(..10).unwrap_or(&c.date),
+            c.author,
+            c.subject
+        ),
         Revision::WorkingTree => "uncommitted changes in the working tree".to_owned(),
     }
 }
 
-fn render_history(h: &ModelHistory, shallow: bool) -> String {
-    let mut out = format!(
-        "{} ({}): {} revisions\n",
-        escape_line(&h.model),
-        escape_line(&h.file),
-        h.entries.len()
-    );
+fn render_history(h: &ModelHistory) -> String {
+    let mut out = format!("{} ({}): {} revisions\n", h.model, h.file, h.entries.len());
     for e in &h.entries {
         let _ = writeln!(out, "\n{}", revision_line(&e.revision));
         if e.boundary {
-            let why = if shallow {
-                "shallow clone"
-            } else {
-                "older versions are past the history budget"
-            };
-            let _ = writeln!(out, "  · history starts here ({why})");
+            let _ = writeln!(out, "  · history starts here (shallow clone)");
         } else if e.changes.is_empty() {
             let _ = writeln!(out, "  · no change in threat-model terms (formatting only)");
         }
         for c in &e.changes {
-            let change = describe(c, &e.labels).replace('`', "");
-            let _ = writeln!(out, "  · {}", escape_line(&change));
+            let _ = writeln!(out, "  · {}", describe(c, &e.labels).replace('`', ""));
         }
     }
-    out
+    // Commit subjects, authors and titles: shown, never obeyed by the terminal.
+    crate::terminal::escape_text(&out).into_owned()
 }
 
 fn render_timelines(h: &ModelHistory) -> String {
@@ -113,19 +99,18 @@ fn render_timelines(h: &ModelHistory) -> String {
             t.threat,
             t.title
                 .as_deref()
-                .map(|s| format!("“{}”", escape_line(s)))
+                .map(|s| format!("“{s}”"))
                 .unwrap_or_default()
         );
         for e in &t.events {
             let labels = Default::default();
-            let change = describe(&e.change, &labels).replace('`', "");
             let _ = writeln!(
                 out,
                 "  {}: {}",
                 revision_line(&e.revision),
-                escape_line(&change)
+                describe(&e.change, &labels).replace('`', "")
             );
         }
     }
-    out
+    crate::terminal::escape_text(&out).into_owned()
 }

@@ -4,7 +4,7 @@
 //! take minutes and gigabytes. Versions are counted newest first (sizes from
 //! `git cat-file --batch-check`, nothing read), and history stops, with a
 //! note, at the first commit that would exceed the budget. Each file's newest
-//! version is always read, so every model keeps at least its latest entry.
+//! change is always read, so every model keeps at least its latest entry.
 
 use super::blob::BlobReader;
 use super::git::GitError;
@@ -17,8 +17,7 @@ pub const HISTORY_BYTES: u64 = 128 * 1024 * 1024;
 
 /// Drops from `chains` the touches of commits past the budget and returns the
 /// index (in the log, newest first) of the first commit left out, if any.
-/// A chain left with nothing keeps its newest touch, without the version
-/// before it, and has `cut` set: that entry is where its history starts.
+/// A chain left with nothing keeps its newest touch.
 pub(super) fn cut_chains(
     reader: &mut BlobReader,
     chains: &mut [Chain],
@@ -60,12 +59,9 @@ pub(super) fn cut_chains(
         // Both versions of a kept touch were counted: its diff stays exact.
         chain.touches.retain(|(i, _)| *i < cut);
         if chain.touches.is_empty() {
-            // Past the budget entirely: the file keeps its newest version,
-            // shown as where its history starts; the one before is not read.
-            let (i, mut touch) = newest;
-            touch.old_blob = None;
-            chain.touches.push((i, touch));
-            chain.cut = true;
+            // Past the budget entirely: the file keeps its newest change,
+            // read in full (at most two versions per file) so it stays exact.
+            chain.touches.push(newest);
         }
     }
     Ok(Some(cut))
@@ -144,9 +140,9 @@ mod tests {
         let note = cut.reach.note.as_deref().unwrap();
         assert!(note.starts_with("history stops before "), "{note}");
         assert!(note.contains("history budget of 80000 bytes"), "{note}");
-        // A file whose every version is past the budget keeps its newest.
+        // A file whose every version is past the budget keeps its newest change.
         let small = cut.find("small").unwrap();
         assert_eq!(small.entries.len(), 1);
-        assert!(small.entries[0].boundary);
+        assert!(!small.entries[0].changes.is_empty());
     }
 }

@@ -85,20 +85,6 @@ pub struct CommitInfo {
 }
 
 impl CommitInfo {
-    /// A copy whose free text (author, email, date, subject) has every control
-    /// character escaped, to print on a terminal.
-    pub fn for_terminal(&self) -> CommitInfo {
-        let line = |s: &str| crate::terminal::escape_line(s).into_owned();
-        CommitInfo {
-            id: line(&self.id),
-            short: line(&self.short),
-            author: line(&self.author),
-            email: line(&self.email),
-            date: line(&self.date),
-            subject: line(&self.subject),
-        }
-    }
-
     /// The calendar day of the author date.
     pub fn day(&self) -> Option<crate::model::Date> {
         self.date.get(..10)?.parse().ok()

@@ -74,9 +74,6 @@ pub(super) struct Chain {
     pub newest: PathBuf,
     /// (index of the commit in the log, how it touched the file), newest first.
     pub touches: Vec<(usize, FileTouch)>,
-    /// Every touch past the history budget: only the newest is kept, and it
-    /// is where this file's history starts.
-    pub cut: bool,
 }
 
 impl ProjectHistory {
@@ -190,7 +187,6 @@ fn follow_files(commits: &[LoggedCommit]) -> Vec<Chain> {
                 chains.push(Chain {
                     newest: touch.path.clone(),
                     touches: Vec::new(),
-                    cut: false,
                 });
                 chains.len() - 1
             });
@@ -278,12 +274,12 @@ fn model_history<'p>(
     let mut entries = Vec::new();
     let mut last_readable: Option<&Model> = None;
     let mut at_head = AtHead::Gone;
-    for (n, (i, touch)) in chain.touches.iter().rev().enumerate() {
+    for (i, touch) in chain.touches.iter().rev() {
         let commit = &commits[*i].info;
         let day = commit
             .day()
             .unwrap_or(Date::from_ymd(1970, 1, 1).expect("valid date"));
-        let boundary = repo.is_shallow_boundary(&commit.id) || (chain.cut && n == 0);
+        let boundary = repo.is_shallow_boundary(&commit.id);
         let old_version = touch.old_blob.as_ref().and_then(|b| parsed.get(b));
         let old_broke = matches!(old_version, Some(Err(_)));
         let old = old_version.and_then(|r| r.as_ref().ok()).or(last_readable);

@@ -3,8 +3,6 @@
 use std::fmt::Write;
 
 use super::{QueueItem, QueueReason, ReviewQueue};
-use crate::history::CommitInfo;
-use crate::terminal::escape_line;
 
 /// Commits listed per component before "… and N more".
 const MAX_COMMITS_SHOWN: usize = 10;
@@ -133,7 +131,6 @@ fn heading(q: &ReviewQueue) -> String {
 
 /// Markdown: a heading, notes, then one section per model.
 pub fn render_markdown(q: &ReviewQueue) -> String {
-    let q = &inert(q);
     let mut out = format!("## {}\n", heading(q));
     for note in &q.notes {
         let _ = writeln!(out, "\n> {note}");
@@ -152,41 +149,8 @@ pub fn render_markdown(q: &ReviewQueue) -> String {
     out
 }
 
-/// A copy of the queue whose commit, path and title text has its control
-/// characters escaped, so each stays on its own line of the output.
-fn inert(q: &ReviewQueue) -> ReviewQueue {
-    let line = |s: &str| escape_line(s).into_owned();
-    let mut q = q.clone();
-    q.notes = q.notes.iter().map(|n| line(n)).collect();
-    for item in &mut q.items {
-        item.file = line(&item.file);
-        match &mut item.reason {
-            QueueReason::CodeChanged {
-                commits,
-                files,
-                uncommitted,
-                since,
-                ..
-            } => {
-                *since = line(since);
-                *commits = commits.iter().map(CommitInfo::for_terminal).collect();
-                *files = files.iter().map(|f| line(f)).collect();
-                *uncommitted = uncommitted.iter().map(|f| line(f)).collect();
-            }
-            QueueReason::ReviewCommitUnknown { commit } => *commit = line(commit),
-            QueueReason::AcceptanceExpiring { title, .. }
-            | QueueReason::UnmitigatedThreat { title, .. }
-            | QueueReason::DraftedThreat { title, .. } => *title = line(title),
-            QueueReason::ReviewWithoutCommit | QueueReason::NoReview => {}
-        }
-    }
-    q
-}
-
-/// Plain text for a terminal: every control character from commits, paths
-/// and model text escaped.
+/// Plain text for a terminal.
 pub fn render_text(q: &ReviewQueue) -> String {
-    let q = &inert(q);
     let mut out = format!("{}\n", heading(q));
     for note in &q.notes {
         let _ = writeln!(out, "note: {note}");
@@ -202,5 +166,5 @@ pub fn render_text(q: &ReviewQueue) -> String {
             let _ = writeln!(out, "      {}", d.replace('`', ""));
         }
     }
-    crate::terminal::escape_text(&out).into_owned()
+    out
 }
