@@ -17,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod suggest;
+pub mod terminal;
 
 pub use analysis::Analysis;
 pub use config::Config;
