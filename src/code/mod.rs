@@ -13,6 +13,14 @@ pub mod symbols;
 pub mod tree;
 pub mod walk;
 
+mod attributes;
+mod detector_match;
+mod line_index;
+mod macro_statics;
+pub mod parsed;
+mod scope;
+mod visitor;
+
 pub use detect::{DETECTORS, Detector, EntryKind};
 pub use link::{source_url, validate_template};
 pub use parse::ItemKind;
@@ -275,7 +283,7 @@ fn is_reported(
     let Some(m) = module else {
         return true;
     };
-    if e.detector.kind == EntryKind::Main && e.detector.id == DETECTORS[0].id && m.path.len() > 1 {
+    if matches!(e.detector.pattern, detect::Pattern::MainFn) && m.path.len() > 1 {
         return false;
     }
     let wildcard = matches!(e.detector.pattern,
