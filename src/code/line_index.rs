@@ -1,6 +1,9 @@
 //! Token spans (proc-macro2's line and character column) → line, column and
-//! byte range of the file, from a table of line starts built once per file,
-//! so that converting a span costs its own line, not a rescan of the file.
+//! byte range of the file, from a table of line starts built once per file
+//! (on the first span asked for), so that converting a span costs its own
+//! line, not a rescan of the file.
+
+use std::cell::OnceCell;
 
 use proc_macro2::Span as TokenSpan;
 
@@ -10,17 +13,27 @@ use crate::diagnostic::Span;
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// `starts[i]` is the byte offset of line `i + 1`.
-    starts: Vec<usize>,
+    /// `starts[i]` is the byte offset of line `i + 1`; built on first use,
+    /// since most files have no span to convert.
+    starts: OnceCell<Vec<usize>>,
 }
 
 impl<'a> LineIndex<'a> {
-    /// Indexes the line starts of `text` (one pass).
+    /// The line index of `text`; its one pass over the text is made when
+    /// the first span is converted.
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: OnceCell::new(),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The span of one token.
@@ -50,7 +63,7 @@ impl<'a> LineIndex<'a> {
     /// (1-based); past the end of the text, the text's length.
     pub fn byte_offset(&self, line: usize, column: usize) -> usize {
         let line_start = self
-            .starts
+            .starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(self.text.len())

@@ -17,7 +17,7 @@ mod attributes;
 mod detector_match;
 mod line_index;
 mod macro_statics;
-pub mod parsed;
+mod parsed;
 mod scope;
 mod visitor;
 
