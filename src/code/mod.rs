@@ -3,6 +3,13 @@
 //! parallel), and the entry points the [`detect::DETECTORS`] table finds.
 //!
 //! Symbols and entry points are Rust-only; `code.paths` works for any file.
+//!
+//! One Rust file goes through `parse::parse_file`: syn, then the walk in
+//! `visitor` (items, `mod x;`, re-exports), with `scope` expanding paths
+//! through `use`, `attributes` deciding what is test code, and
+//! `detector_match` matching calls against the rows of `detect` (a new
+//! detector is a row there). The result is a `parse::ParsedFile`; `tree`
+//! places files in module trees and `symbols` resolves a model's paths.
 
 pub mod detect;
 mod link;
