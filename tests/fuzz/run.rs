@@ -101,7 +101,12 @@ fn tail(bytes: &[u8]) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(40)..]
         .iter()
-        .map(|l| l.chars().flat_map(char::escape_debug).collect::<String>())
+        .map(|l| {
+            without_thread_id(l)
+                .chars()
+                .flat_map(char::escape_debug)
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -142,6 +147,19 @@ pub fn minimise(dir: &Path, mut case: Case, mut crash: Crash, limit: Duration) -
     (case, crash)
 }
 
+/// `thread 'main' (31397) has overflowed` without the thread's id, so a
+/// saved crash note does not change from run to run.
+fn without_thread_id(line: &str) -> String {
+    match (line.find("' ("), line.find(") ")) {
+        (Some(open), Some(close))
+            if open < close && line[open + 3..close].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            format!("{}'{}", &line[..open], &line[close + 1..])
+        }
+        _ => line.to_owned(),
+    }
+}
+
 /// Saves a crashing case as a regression fixture: a directory named after
 /// the case's kind and content hash, holding the case's files and
 /// `crash.txt`. Returns the directory.
@@ -153,6 +171,9 @@ pub fn save_crash(regressions: &Path, case: &Case, crash: &Crash) -> PathBuf {
         }
     }
     let dir = regressions.join(format!("{}-{hash:016x}", case.kind));
+    if dir.exists() {
+        return dir;
+    }
     write_case(&dir, case);
     let note = format!(
         "command: {}\nproblem: {}\n\n{}\n",
