@@ -156,7 +156,7 @@ fn node<'a>(
         key,
         name,
         kind,
-        h: BOX_H + (lines.len() - 1) as f64 * LINE_H,
+        h: BOX_H + lines.len().saturating_sub(1) as f64 * LINE_H,
         lines,
         caption,
         zone,

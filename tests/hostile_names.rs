@@ -1,0 +1,73 @@
+//! Regression: names the diagram could not wrap made `tm build` panic (exit
+//! 101): an unbroken word of 21–23 characters, and CJK text without spaces.
+
+mod common;
+
+use common::TempProject;
+
+/// A low-risk draft model whose components carry the given names, with a flow
+/// between each consecutive pair (alternating zones, so flows cross).
+fn model(names: &[&str]) -> String {
+    let mut y = String::from(
+        "tm: 1\nid: hostile\ntitle: Hostile names\nstatus: draft\nrisk: low\nzones: [outer, inner]\ncomponents:\n",
+    );
+    for (i, n) in names.iter().enumerate() {
+        let zone = if i % 2 == 0 { "outer" } else { "inner" };
+        y.push_str(&format!(
+            "  - {{id: c{i}, name: {}, kind: service, zone: {zone}}}\n",
+            serde_json::to_string(n).unwrap()
+        ));
+    }
+    y.push_str("flows:\n");
+    for (i, n) in names.iter().enumerate().skip(1) {
+        y.push_str(&format!(
+            "  - {{id: f{i}, name: {}, from: c{}, to: c{i}}}\n",
+            serde_json::to_string(n).unwrap(),
+            i - 1
+        ));
+    }
+    y
+}
+
+fn build(names: &[&str]) -> String {
+    let p = TempProject::new();
+    p.write("book.toml", "[output.tm]\n");
+    p.write("models/hostile.yaml", &model(names));
+    let out = p.tm(&["build"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    std::fs::read_to_string(p.root().join("book/models/hostile.html")).unwrap()
+}
+
+#[test]
+fn unbroken_names_of_21_to_23_characters_build() {
+    let html = build(&[
+        "Authenticationservice",
+        "Authenticationservices",
+        "Authenticationservicess",
+        "Authenticationservicesss",
+        "Authenticationserviceprovidergateway",
+    ]);
+    assert!(html.contains(">Authenticationservice<"), "kept on one line");
+    assert!(
+        html.contains("Authenticationserviceprovidergateway"),
+        "full name kept"
+    );
+}
+
+#[test]
+fn cjk_emoji_rtl_and_combining_names_build() {
+    let html = build(&[
+        "認証サービスと決済処理のゲートウェイ",
+        "支払い",
+        "👩\u{200D}👩\u{200D}👧👩\u{200D}👩\u{200D}👧👩\u{200D}👩\u{200D}👧👩\u{200D}👩\u{200D}👧👩\u{200D}👩\u{200D}👧",
+        "خدمة المصادقة وإدارة الجلسات للمستخدمين",
+        "Z\u{0351}\u{0352}\u{0357}a\u{0351}\u{0352}l\u{0351}\u{0352}g\u{0351}o\u{0352}\u{0357}\u{0351}\u{0352}\u{0357}\u{0351}\u{0352}\u{0357}\u{0351}\u{0352}\u{0357}",
+        "zero\u{200B}width\u{200B}joined\u{200B}words\u{200B}here",
+    ]);
+    assert!(
+        html.contains("認証サービスと決済処理のゲートウェイ"),
+        "full name kept"
+    );
+}
