@@ -18,7 +18,9 @@ fn model(names: &[&str]) -> String {
             serde_json::to_string(n).unwrap()
         ));
     }
-    y.push_str("flows:\n");
+    if names.len() > 1 {
+        y.push_str("flows:\n");
+    }
     for (i, n) in names.iter().enumerate().skip(1) {
         y.push_str(&format!(
             "  - {{id: f{i}, name: {}, from: c{}, to: c{i}}}\n",
@@ -70,4 +72,52 @@ fn cjk_emoji_rtl_and_combining_names_build() {
         html.contains("認証サービスと決済処理のゲートウェイ"),
         "full name kept"
     );
+}
+
+/// Queue items used to be Markdown with the title pasted in, then parsed:
+/// a title with backticks could swallow the rest of the line or vanish.
+#[test]
+fn titles_with_backticks_show_on_the_queue_page_and_in_markdown() {
+    let titles = [
+        "Use of `eval` on the request body",
+        "``` fenced ``` and a lone ` tick",
+        "`",
+        "<x-probe> & <!-- comment",
+    ];
+    let mut y = model(&["Checkout service"]);
+    y.push_str("threats:\n");
+    for (i, t) in titles.iter().enumerate() {
+        y.push_str(&format!(
+            "  - {{id: T-{i}, target: c0, stride: spoofing, title: {}, likelihood: low, impact: low, severity: low, status: open, drafted: true}}\n",
+            serde_json::to_string(t).unwrap()
+        ));
+    }
+    let p = TempProject::new();
+    p.write("book.toml", "[output.tm]\n");
+    p.write("models/hostile.yaml", &y);
+    p.tm(&["build"]).assert().success();
+    let page = std::fs::read_to_string(p.root().join("book/queue.html")).unwrap();
+    for t in titles {
+        let shown = t
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert!(
+            page.contains(&format!("“{shown}”")),
+            "{t:?} missing:\n{page}"
+        );
+    }
+    assert!(!page.contains("<x-probe>"), "{page}");
+    let out = p.tm(&["queue", "--format", "markdown"]).output().unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("“Use of \\`eval\\` on the request body”"),
+        "{md}"
+    );
+    assert!(!md.contains("<x-probe>"), "{md}");
+    let out = p.tm(&["queue"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for t in titles {
+        assert!(text.contains(&format!("“{t}”")), "{t:?} missing:\n{text}");
+    }
 }

@@ -59,6 +59,89 @@ pub fn inline_html(markdown: &str) -> String {
     }
 }
 
+/// Escapes plain text for Markdown inline content (within a line, as tm's
+/// outputs place it), so that it renders as exactly that text: the characters
+/// that start emphasis, code, links, images, HTML, entities, tables, math or
+/// headings are backslash-escaped, line breaks become spaces, other control
+/// characters are dropped, and `@` is followed by a zero-width space so a
+/// name cannot mention (notify) anyone on GitHub.
+pub fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for c in text.chars() {
+        match c {
+            '@' => out.push_str("@\u{200B}"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '$' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` as a Markdown code span that shows it literally, whatever backticks
+/// it holds: the fence is one backtick longer than the longest run inside.
+pub fn code_span(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A space on each side is stripped by the parser: add one where the
+    // content would otherwise touch the fence or lose its own spaces.
+    if text.is_empty() {
+        return "` `".to_owned();
+    }
+    let pad = text.starts_with('`')
+        || text.ends_with('`')
+        || (text.starts_with(' ') && text.ends_with(' ') && !text.trim().is_empty());
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a terminal: line breaks and tabs become spaces; control
+/// characters (escape sequences) and bidirectional overrides, which could
+/// hide or reorder what follows them, are dropped.
+pub fn plain_text(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// Whether pulldown-cmark's output may carry anything unsafe. Without raw HTML,
 /// links or images its output is only the tags it generates itself around
 /// escaped text, so the (comparatively slow) HTML parse of ammonia is skipped.
@@ -75,7 +158,48 @@ fn needs_sanitizing(events: &[Event<'_>]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{inline_html, to_html};
+    use super::{code_span, escape_html, escape_inline, inline_html, plain_text, to_html};
+
+    /// Markdown text rendered back, as the HTML-escaped text it must show.
+    fn shows(markdown: &str) -> String {
+        inline_html(markdown)
+            .replace("<code>", "")
+            .replace("</code>", "")
+    }
+
+    #[test]
+    fn escaped_text_renders_as_itself() {
+        for text in [
+            "plain words",
+            "`code` and ``` fences `",
+            "*em* _em_ **strong** ~~del~~ [l](https://x.example) ![i](x.png)",
+            "<script>alert(1)</script> <b>b</b> &amp; &lt; <!-- c -->",
+            "# heading-like 1. list-like + - | table | \\ backslash",
+            "https://autolink.example <https://x.example>",
+        ] {
+            assert_eq!(shows(&escape_inline(text)), escape_html(text), "{text:?}");
+        }
+        assert_eq!(escape_inline("a\nb\u{1b}c"), "a bc");
+        assert_eq!(escape_inline("@team"), "@\u{200B}team");
+    }
+
+    #[test]
+    fn code_spans_hold_any_backticks() {
+        for text in ["x", "`", "``", "a`b", "a ``` b", "`edge`", " spaced ", ""] {
+            let md = code_span(text);
+            let html = inline_html(&format!("see {md} here"));
+            let expected = if text.is_empty() { " " } else { text };
+            assert!(
+                html.contains(&format!("<code>{}</code>", escape_html(expected))),
+                "{text:?}: {md} → {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn terminal_text_drops_controls_and_overrides() {
+        assert_eq!(plain_text("a\u{1b}[2Jb\u{202E}c\td"), "a[2Jbc d");
+    }
 
     #[test]
     fn formats_plain_markdown() {
