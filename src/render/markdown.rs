@@ -142,6 +142,50 @@ pub fn plain_text(text: &str) -> String {
         .collect()
 }
 
+/// Renders tm's own one-line messages (diagnostics), which quote values in
+/// backticks, as HTML: code spans become `<code>` and everything else is
+/// escaped text. Unlike [`inline_html`], nothing else in the text is markup,
+/// so a quoted value holding `<a href=…>`, `[x](…)` or stray backticks stays
+/// visible text and cannot add a link or hide the rest of the message.
+pub fn code_spans_html(text: &str) -> String {
+    // Backtick runs as (byte offset, length); a run opens a code span that the
+    // next run of the same length closes (CommonMark's rule), else is literal.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '`' {
+            let mut n = 1;
+            while chars.next_if(|&(_, c)| c == '`').is_some() {
+                n += 1;
+            }
+            runs.push((i, n));
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    let mut r = 0;
+    while r < runs.len() {
+        let (open, n) = runs[r];
+        let Some(close) = (r + 1..runs.len()).find(|&k| runs[k].1 == n) else {
+            r += 1;
+            continue;
+        };
+        let inner = &text[open + n..runs[close].0];
+        out.push_str(&escape_html(&text[at..open]));
+        let inner = match inner.strip_prefix(' ').and_then(|s| s.strip_suffix(' ')) {
+            Some(trimmed) if !inner.trim().is_empty() => trimmed,
+            _ => inner,
+        };
+        out.push_str("<code>");
+        out.push_str(&escape_html(inner));
+        out.push_str("</code>");
+        at = runs[close].0 + n;
+        r = close + 1;
+    }
+    out.push_str(&escape_html(&text[at..]));
+    out
+}
+
 /// Whether pulldown-cmark's output may carry anything unsafe. Without raw HTML,
 /// links or images its output is only the tags it generates itself around
 /// escaped text, so the (comparatively slow) HTML parse of ammonia is skipped.
@@ -158,7 +202,27 @@ fn needs_sanitizing(events: &[Event<'_>]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{code_span, escape_html, escape_inline, inline_html, plain_text, to_html};
+    use super::{
+        code_span, code_spans_html, escape_html, escape_inline, inline_html, plain_text, to_html,
+    };
+
+    #[test]
+    fn messages_show_code_spans_and_nothing_else() {
+        assert_eq!(
+            code_spans_html("unknown id `a-1` in `target`"),
+            "unknown id <code>a-1</code> in <code>target</code>"
+        );
+        assert_eq!(
+            code_spans_html("value `x`<a href=\"https://evil.example\">y</a>` **b**"),
+            "value <code>x</code>&lt;a href=&quot;https://evil.example&quot;&gt;y&lt;/a&gt;` **b**"
+        );
+        assert_eq!(
+            code_spans_html("``a`b`` and ` lone"),
+            "<code>a`b</code> and ` lone"
+        );
+        assert_eq!(code_spans_html("é`ü`"), "é<code>ü</code>");
+        assert_eq!(code_spans_html("` `` `"), "<code>``</code>");
+    }
 
     /// Markdown text rendered back, as the HTML-escaped text it must show.
     fn shows(markdown: &str) -> String {
