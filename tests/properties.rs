@@ -50,6 +50,8 @@ fn text() -> impl Strategy<Value = String> {
 /// The generated parts of one model (ids are index-based; text is hostile).
 #[derive(Debug, Clone)]
 struct Spec {
+    /// A high-risk model misses STRIDE coverage: check fails, diff sees errors.
+    high_risk: bool,
     title: String,
     zones: usize,
     components: Vec<(String, Option<usize>, usize)>,
@@ -93,7 +95,7 @@ fn threat() -> impl Strategy<Value = Threat> {
     (
         (0usize..16, any::<bool>(), 0usize..6),
         (text(), text()),
-        (0usize..3, 0usize..3, prop::collection::vec(0usize..4, 0..3)),
+        (0usize..3, 0usize..5, prop::collection::vec(0usize..4, 0..3)),
     )
         .prop_map(
             |((target, on_flow, stride), (title, description), (level, status, mitigations))| {
@@ -113,6 +115,7 @@ fn threat() -> impl Strategy<Value = Threat> {
 
 fn spec() -> impl Strategy<Value = Spec> {
     (
+        prop::bool::weighted(0.25),
         text(),
         1usize..4,
         prop::collection::vec(
@@ -124,7 +127,8 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::collection::vec(text(), 1..4),
     )
         .prop_map(
-            |(title, zones, components, flows, threats, mitigations)| Spec {
+            |(high_risk, title, zones, components, flows, threats, mitigations)| Spec {
+                high_risk,
                 title,
                 zones,
                 components,
@@ -153,13 +157,14 @@ fn q(s: &str) -> String {
     out
 }
 
-/// The model file: a low-risk draft, so the generated structure is valid
-/// without full STRIDE coverage, and the site is built.
+/// The model file: a draft, valid in structure; a low-risk one passes the
+/// check (so the site is built), a high-risk one lacks STRIDE coverage.
 fn yaml(s: &Spec) -> String {
     let n = s.components.len();
     let mut y = format!(
-        "tm: 1\nid: hostile\ntitle: {}\nstatus: draft\nrisk: low\nsummary: {}\nzones: [{}]\ncomponents:\n",
+        "tm: 1\nid: hostile\ntitle: {}\nstatus: draft\nrisk: {}\nsummary: {}\nzones: [{}]\ncomponents:\n",
         q(&s.title),
+        if s.high_risk { "high" } else { "low" },
         q(&s.title),
         (0..s.zones)
             .map(|z| format!("z{z}"))
@@ -199,11 +204,24 @@ fn yaml(s: &Spec) -> String {
     }
     y += "mitigations:\n";
     for (i, control) in s.mitigations.iter().enumerate() {
+        let status = match i % 4 {
+            0 => "proposed",
+            1 => "in-progress",
+            2 => "implemented, signoff: {by: sec@corp.example, at: 2026-10-01}",
+            _ => "rejected",
+        };
         y += &format!(
-            "  - {{id: M-{i}, control: {}, location: c0, status: proposed}}\n",
+            "  - {{id: M-{i}, control: {}, description: {}, location: c0, tracking: {}, status: {status}}}\n",
+            q(control),
+            q(control),
             q(control)
         );
     }
+    y += &format!(
+        "data:\n  - {{id: d0, name: {}, classification: restricted}}\nreviews:\n  - {{kind: security, by: {}, at: 2026-10-01, commit: 0123abc, outcome: changes-requested}}\n",
+        q(&s.title),
+        q(&s.title)
+    );
     if !s.threats.is_empty() {
         y += "threats:\n";
     }
@@ -236,6 +254,14 @@ fn yaml(s: &Spec) -> String {
                     mits.join(", ")
                 );
             }
+            3 => {
+                y += &format!(
+                    "    status: accepted\n    acceptance: {{by: sec@corp.example, at: 2026-11-01, expires: 2026-12-{:02}, rationale: {}}}\n",
+                    1 + i % 28,
+                    q(&t.description)
+                );
+            }
+            4 => y += &format!("    status: not-applicable\n    reason: {}\n", q(&t.title)),
             _ => y += "    status: open\n",
         }
     }
