@@ -1,5 +1,7 @@
-//! Regression: names the diagram could not wrap made `tm build` panic (exit
-//! 101): an unbroken word of 21–23 characters, and CJK text without spaces.
+//! Hostile text through the real binary. Regressions: names the diagram could
+//! not wrap made `tm build` panic (exit 101): an unbroken word of 21–23
+//! characters, and CJK text without spaces; a queue title with backticks
+//! vanished; a `javascript:` source-url reached the site.
 
 mod common;
 
@@ -119,5 +121,27 @@ fn titles_with_backticks_show_on_the_queue_page_and_in_markdown() {
     let text = String::from_utf8_lossy(&out.stdout);
     for t in titles {
         assert!(text.contains(&format!("“{t}”")), "{t:?} missing:\n{text}");
+    }
+}
+
+/// book.toml comes with the pull request too: a `source-url` that is not an
+/// http(s) URL would put a `javascript:` link on every code reference.
+#[test]
+fn a_script_source_url_is_refused() {
+    for url in ["javascript:alert(1)//{path}", "data:text/html,{path}"] {
+        let p = TempProject::new();
+        p.write(
+            "book.toml",
+            &format!(
+                "[output.tm]\nsource-url = {}\n",
+                serde_json::to_string(url).unwrap()
+            ),
+        );
+        p.write("models/hostile.yaml", &model(&["Checkout service"]));
+        p.tm(&["build"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("is not an http(s) URL"));
+        assert!(!p.root().join("book").exists(), "no site built");
     }
 }
