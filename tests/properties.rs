@@ -52,6 +52,8 @@ fn text() -> impl Strategy<Value = String> {
 struct Spec {
     /// A high-risk model misses STRIDE coverage: check fails, diff sees errors.
     high_risk: bool,
+    /// A threat whose target is hostile text (an invalid, dangling id).
+    dangling: Option<String>,
     title: String,
     zones: usize,
     components: Vec<(String, Option<usize>, usize)>,
@@ -116,6 +118,7 @@ fn threat() -> impl Strategy<Value = Threat> {
 fn spec() -> impl Strategy<Value = Spec> {
     (
         prop::bool::weighted(0.25),
+        prop::option::weighted(0.15, text()),
         text(),
         1usize..4,
         prop::collection::vec(
@@ -127,8 +130,9 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::collection::vec(text(), 1..4),
     )
         .prop_map(
-            |(high_risk, title, zones, components, flows, threats, mitigations)| Spec {
+            |(high_risk, dangling, title, zones, components, flows, threats, mitigations)| Spec {
                 high_risk,
+                dangling,
                 title,
                 zones,
                 components,
@@ -222,8 +226,15 @@ fn yaml(s: &Spec) -> String {
         q(&s.title),
         q(&s.title)
     );
-    if !s.threats.is_empty() {
+    if !s.threats.is_empty() || s.dangling.is_some() {
         y += "threats:\n";
+    }
+    if let Some(target) = &s.dangling {
+        y += &format!(
+            "  - {{id: T-x, target: {}, stride: spoofing, title: {}, likelihood: low, impact: low, severity: low, status: open}}\n",
+            q(target),
+            q(target)
+        );
     }
     for (i, t) in s.threats.iter().enumerate() {
         let target = if t.on_flow && !flows.is_empty() {
@@ -313,6 +324,7 @@ fn check_project(base: &Spec, head: &Spec) -> Result<(), TestCaseError> {
     repo.commit("head", "2026-01-02");
     run(&repo, &["check"])?;
     run(&repo, &["check", "--format", "json"])?;
+    run(&repo, &["check", "--format", "github"])?;
     run(&repo, &["diff", "HEAD~1", "HEAD", "--format", "markdown"])?;
     run(&repo, &["diff", "HEAD~1", "HEAD"])?;
     let queue = run(&repo, &["queue", "--format", "markdown"])?;
