@@ -60,7 +60,8 @@ pub(super) struct Graph<'a> {
     pub zones: Vec<Option<&'a str>>,
 }
 
-/// Labels longer than this are shortened (the tooltip has them in full).
+/// Labels wider than this many display columns are shortened (the tooltip
+/// has them in full).
 const MAX_LABEL: usize = 40;
 
 impl<'a> Graph<'a> {

@@ -51,8 +51,9 @@ fn columns(c: char) -> usize {
     c.width().unwrap_or(0)
 }
 
-/// A base character with the zero-width characters that follow it (and, after
-/// a zero-width joiner, the character it joins), as the unit text is cut at.
+/// A base character with the zero-width characters and skin-tone modifiers
+/// that follow it (after a zero-width joiner, the character it joins; a flag's
+/// two regional indicators together), as the unit text is cut at.
 struct Cluster<'a> {
     text: &'a str,
     cols: usize,
@@ -80,9 +81,15 @@ fn clusters(s: &str) -> Vec<Cluster<'_>> {
     let mut start = 0;
     let mut cols = 0;
     let mut joined = false;
+    // Regional indicators pair up into one flag.
+    let mut open_flag = false;
     for (i, c) in s.char_indices() {
         let w = columns(c);
-        let attaches = i > 0 && (joined || (w == 0 && !c.is_whitespace()));
+        let flag = ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+        let skin_tone = ('\u{1F3FB}'..='\u{1F3FF}').contains(&c);
+        let attaches =
+            i > 0 && (joined || skin_tone || (flag && open_flag) || (w == 0 && !c.is_whitespace()));
+        open_flag = flag && !(attaches && open_flag);
         if !attaches && i > start {
             out.push(Cluster {
                 text: &s[start..i],
@@ -162,30 +169,11 @@ pub(super) fn wrap_name(name: &str) -> Vec<String> {
     if rest.is_empty() {
         return vec![first];
     }
-    vec![first, shorten_cols(&rest, LINE_COLS)]
-}
-
-/// `text` cut to at most `max` characters, ending in `…` when cut.
-pub(super) fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut t = String::new();
-    let mut used = 0;
-    for c in clusters(text) {
-        let n = c.text.chars().count();
-        if used + n + 1 > max {
-            break;
-        }
-        used += n;
-        t.push_str(c.text);
-    }
-    t.push('…');
-    t
+    vec![first, shorten(&rest, LINE_COLS)]
 }
 
 /// `text` cut to at most `max` display columns, ending in `…` when cut.
-fn shorten_cols(text: &str, max: usize) -> String {
+pub(super) fn shorten(text: &str, max: usize) -> String {
     let cs = clusters(text);
     if cs.iter().map(|c| c.cols).sum::<usize>() <= max {
         return text.to_owned();
@@ -278,6 +266,9 @@ mod tests {
             assert!(line.starts_with('👩') && line.ends_with('👧'), "{line:?}");
         }
         assert_eq!(clusters("a\u{200B}b").len(), 2, "zero-width space joins a");
+        let texts = |s| clusters(s).iter().map(|c| c.text).collect::<Vec<_>>();
+        assert_eq!(texts("👍🏽🇯🇵🇫🇷x"), ["👍🏽", "🇯🇵", "🇫🇷", "x"]);
+        assert_eq!(texts("🇯🇵🇫"), ["🇯🇵", "🇫"]);
         let zw = "\u{200B}".repeat(50);
         assert_eq!(wrap_name(&zw), vec![zw.clone()], "no width, one line");
     }
@@ -293,8 +284,9 @@ mod tests {
     fn shorten_cuts_between_clusters() {
         assert_eq!(shorten("abc", 0), "…");
         assert_eq!(shorten("abcdef", 4), "abc…");
-        assert_eq!(shorten("e\u{301}e\u{301}e\u{301}", 4), "e\u{301}…");
-        assert_eq!(shorten("日本語テキスト", 40), "日本語テキスト");
+        assert_eq!(shorten("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+        assert_eq!(shorten("日本語テキスト", 14), "日本語テキスト");
+        assert_eq!(shorten("日本語テキスト", 13), "日本語テキス…");
     }
 
     #[test]
