@@ -128,20 +128,6 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// Text for a terminal: line breaks and tabs become spaces; control
-/// characters (escape sequences) and bidirectional overrides, which could
-/// hide or reorder what follows them, are dropped.
-pub fn plain_text(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
 /// Renders tm's own one-line messages (diagnostics), which quote values in
 /// backticks, as HTML: code spans become `<code>` and everything else is
 /// escaped text. Unlike [`inline_html`], nothing else in the text is markup,
@@ -202,9 +188,7 @@ fn needs_sanitizing(events: &[Event<'_>]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{
-        code_span, code_spans_html, escape_html, escape_inline, inline_html, plain_text, to_html,
-    };
+    use super::{code_span, code_spans_html, escape_html, escape_inline, inline_html, to_html};
 
     #[test]
     fn messages_show_code_spans_and_nothing_else() {
@@ -258,11 +242,6 @@ mod tests {
                 "{text:?}: {md} → {html}"
             );
         }
-    }
-
-    #[test]
-    fn terminal_text_drops_controls_and_overrides() {
-        assert_eq!(plain_text("a\u{1b}[2Jb\u{202E}c\td"), "a[2Jbc d");
     }
 
     #[test]

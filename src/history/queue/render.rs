@@ -9,7 +9,8 @@
 use std::fmt::Write;
 
 use super::{QueueItem, QueueReason, ReviewQueue};
-use crate::render::markdown::{code_span, escape_html, escape_inline, plain_text};
+use crate::render::markdown::{code_span, escape_html, escape_inline};
+use crate::terminal::escape_line;
 
 /// Commits listed per component before "… and N more".
 const MAX_COMMITS_SHOWN: usize = 10;
@@ -201,11 +202,13 @@ pub fn to_html(line: &[Span]) -> String {
         .collect()
 }
 
-/// A line as plain text for a terminal, control characters removed.
+/// A line as plain text for a terminal: control characters (line breaks and
+/// bidi overrides included) in values and user text shown escaped.
 pub fn to_text(line: &[Span]) -> String {
     line.iter()
         .map(|s| match s {
-            Span::Words(w) | Span::Code(w) | Span::Text(w) => plain_text(w),
+            Span::Words(w) => w.clone(),
+            Span::Code(w) | Span::Text(w) => escape_line(w).into_owned(),
         })
         .collect()
 }
@@ -257,7 +260,7 @@ pub fn render_markdown(q: &ReviewQueue) -> String {
 pub fn render_text(q: &ReviewQueue) -> String {
     let mut out = format!("{}\n", heading(q));
     for note in &q.notes {
-        let _ = writeln!(out, "note: {}", plain_text(note));
+        let _ = writeln!(out, "note: {}", escape_line(note));
     }
     let mut model = "";
     for item in &q.items {
@@ -266,8 +269,8 @@ pub fn render_text(q: &ReviewQueue) -> String {
             let _ = writeln!(
                 out,
                 "\n{} ({})",
-                plain_text(&item.model),
-                plain_text(&item.file)
+                escape_line(&item.model),
+                escape_line(&item.file)
             );
         }
         let _ = writeln!(out, "  - {}", to_text(&headline(item)));
@@ -318,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn terminal_text_has_no_control_characters() {
+    fn terminal_text_shows_control_characters_escaped() {
         let item = QueueItem {
             model: "m".into(),
             file: "models/m.yaml".into(),
@@ -331,7 +334,7 @@ mod tests {
         let t = to_text(&headline(&item));
         assert!(!t.chars().any(char::is_control), "{t:?}");
         assert!(
-            t.contains("open high threat T-1 “red[31mbell” has no mitigation"),
+            t.contains(r"open high threat T-1 “red\x1b[31m\x07bell” has no mitigation"),
             "{t}"
         );
     }
