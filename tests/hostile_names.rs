@@ -105,7 +105,7 @@ fn titles_with_backticks_show_on_the_queue_page_and_in_markdown() {
             .replace('<', "&lt;")
             .replace('>', "&gt;");
         assert!(
-            page.contains(&format!("“{shown}”")),
+            page.contains(&format!("“<bdi>{shown}</bdi>”")),
             "{t:?} missing:\n{page}"
         );
     }

@@ -192,11 +192,13 @@ pub fn to_markdown(line: &[Span]) -> String {
         .collect()
 }
 
-/// A line as HTML: values in `<code>`, everything escaped.
+/// A line as HTML: values in `<code>`, user text in `<bdi>` (a right-to-left
+/// override in a title cannot reorder tm's words after it), everything escaped.
 pub fn to_html(line: &[Span]) -> String {
     line.iter()
         .map(|s| match s {
-            Span::Words(w) | Span::Text(w) => escape_html(w),
+            Span::Words(w) => escape_html(w),
+            Span::Text(t) => format!("<bdi>{}</bdi>", escape_html(t)),
             Span::Code(c) => format!("<code>{}</code>", escape_html(c)),
         })
         .collect()
@@ -310,6 +312,8 @@ mod tests {
             let item = drafted(title);
             let html = to_html(&headline(&item));
             assert!(!html.contains("<script"), "{html}");
+            let shown = crate::render::markdown::escape_html(title);
+            assert!(html.contains(&format!("“<bdi>{shown}</bdi>”")), "{html}");
             let md = describe(&item);
             // The Markdown, rendered, shows the title's text exactly.
             let rendered = inline_html(&md);
