@@ -6,6 +6,7 @@
 
 pub mod detect;
 mod link;
+mod nesting;
 pub mod parse;
 mod report;
 mod suppress;
@@ -90,10 +91,11 @@ impl SourceIndex {
             .iter()
             .filter(|f| f.extension().is_some_and(|e| e == "rs"))
             .collect();
-        let results: Vec<(PathBuf, ParseOutcome)> = rust
-            .par_iter()
-            .map(|rel| ((*rel).clone(), read_and_parse(config, rel)))
-            .collect();
+        let results: Vec<(PathBuf, ParseOutcome)> = parse::on_parse_stack(|budget| {
+            rust.par_iter()
+                .map(|rel| ((*rel).clone(), read_and_parse(config, rel, budget)))
+                .collect()
+        });
         let mut diagnostics = Vec::new();
         let mut parsed = BTreeMap::new();
         let mut stats = IndexStats::default();
@@ -187,7 +189,7 @@ impl SourceIndex {
 
 type ParseOutcome = Result<(ParsedFile, usize, usize), ParseFailure>;
 
-fn read_and_parse(config: &Config, rel: &PathBuf) -> ParseOutcome {
+fn read_and_parse(config: &Config, rel: &PathBuf, budget: u32) -> ParseOutcome {
     let path = config.root.join(rel);
     let unreadable = |message: String| ParseFailure {
         file: rel.clone(),
@@ -207,7 +209,7 @@ fn read_and_parse(config: &Config, rel: &PathBuf) -> ParseOutcome {
     }
     let bytes = std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8".to_owned()))?;
-    let parsed = parse::parse_file(rel.clone(), &text)?;
+    let parsed = parse::parse_file_within(rel.clone(), &text, budget)?;
     Ok((parsed, text.lines().count(), text.len()))
 }
 
