@@ -80,6 +80,102 @@ fn rust_files_just_within_the_budget_parse_without_overflowing() {
     }
 }
 
+#[test]
+fn a_hundred_thousand_entry_points_in_one_file_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile::write_entry_points(dir.path(), 100_000);
+    let (code, json, _) = check_json(dir.path());
+    assert_eq!(code, 0);
+    // `fn main` and the unmarked half of the env reads.
+    assert_eq!(findings(&json, "TM503").len(), 1 + 50_000);
+}
+
+/// Runs `tm check` with human output; returns the exit code and stdout.
+fn check_human(root: &std::path::Path) -> (i32, String) {
+    let out = Command::cargo_bin("tm")
+        .unwrap()
+        .args(["check", "--today", "2026-01-01"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("killed: {stderr}"));
+    assert!(
+        (0..=2).contains(&code) && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+    (code, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn thirty_thousand_findings_in_one_file_print_with_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile::write_unknown_keys(dir.path(), 30_000, false);
+    let (code, out) = check_human(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(out.matches("error[TM010]").count(), 30_000);
+    // Each finding still shows its own line, underlined.
+    assert!(out.contains("models/app.yaml:10:1"), "{}", &out[..2000]);
+    assert!(
+        out.contains("unknown-29999: 1"),
+        "{}",
+        &out[out.len() - 2000..]
+    );
+}
+
+#[test]
+fn findings_on_one_long_line_print_their_position() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile::write_unknown_keys(dir.path(), 30_000, true);
+    let (code, out) = check_human(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        out.matches("error[TM010]").count() >= 30_000,
+        "{}",
+        &out[..2000]
+    );
+    assert!(out.contains("in models/app.yaml:11:"), "{}", &out[..2000]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_model_file_name_that_is_not_utf8_is_reported_in_json() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("models")).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"bad-\xff.yaml");
+    std::fs::write(
+        dir.path().join("models").join(name),
+        "tm: 1\nid: x\ntitel: y\n",
+    )
+    .unwrap();
+    let (code, json, _) = check_json(dir.path());
+    assert_eq!(code, 1, "{json:#}");
+    let files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"models/bad-\u{FFFD}.yaml"), "{json:#}");
+    // Every format survives it.
+    for format in ["human", "github"] {
+        let out = Command::cargo_bin("tm")
+            .unwrap()
+            .args(["check", "--today", "2026-01-01", "--format", format])
+            .arg(dir.path())
+            .timeout(TIMEOUT)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+    }
+}
+
 /// Writes every hostile project under `$HOSTILE_OUT/<class>` for timing by hand.
 #[test]
 #[ignore = "writes the corpus for benches/hostile.sh"]
@@ -88,4 +184,7 @@ fn write_corpus() {
     for class in hostile::RUST_CLASSES.iter().chain(hostile::RUST_WITHIN) {
         hostile::write_rust_project(&out.join(class), class);
     }
+    hostile::write_entry_points(&out.join("entry-points"), 100_000);
+    hostile::write_unknown_keys(&out.join("unknown-keys"), 30_000, false);
+    hostile::write_unknown_keys(&out.join("unknown-keys-one-line"), 30_000, true);
 }

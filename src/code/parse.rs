@@ -1,7 +1,8 @@
 //! One Rust file → what the index needs from it: its items (with lines), its
 //! `mod x;` declarations, and the entry points the detector table finds.
 
-use std::collections::BTreeMap;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use proc_macro2::Span as TokenSpan;
@@ -12,8 +13,8 @@ use super::detect::{
     Args, DETECTORS, Detector, EntryKind, Pattern, path_ends_with, pattern_ends_with,
 };
 use super::nesting;
-use super::suppress::marker_near;
-use crate::diagnostic::Span;
+use super::suppress::Markers;
+use crate::diagnostic::{LineIndex, Span};
 
 /// What sort of item a symbol names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -234,16 +235,16 @@ pub(crate) fn parse_file(file: PathBuf, text: &str) -> Result<ParsedFile, ParseF
 
 /// A token span → line, column and byte range in `text`.
 fn span_of(text: &str, span: TokenSpan) -> Span {
-    span_between(text, span, span)
+    span_between(text, &LineIndex::new(text), span, span)
 }
 
 /// The range from the start of `first` to the end of `last` (when on one line).
-fn span_between(text: &str, first: TokenSpan, last: TokenSpan) -> Span {
+fn span_between(text: &str, lines: &LineIndex, first: TokenSpan, last: TokenSpan) -> Span {
     let (start, end) = (first.start(), last.end());
     let line = start.line.max(1) as u32;
-    let offset = byte_offset(text, start.line, start.column);
+    let offset = lines.offset(text, start.line, start.column);
     let end_offset = if end.line == start.line {
-        byte_offset(text, end.line, end.column)
+        lines.offset(text, end.line, end.column)
     } else {
         offset
     };
@@ -255,23 +256,15 @@ fn span_between(text: &str, first: TokenSpan, last: TokenSpan) -> Span {
     }
 }
 
-fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let rest = &text[line_start.min(text.len())..];
-    line_start
-        + rest
-            .char_indices()
-            .nth(column)
-            .map_or(rest.len(), |(i, _)| i)
-}
-
 /// Walks one syntax tree, collecting items, module declarations and entry points.
 struct FileVisitor<'a> {
     text: &'a str,
+    /// Line starts of `text`, for spans.
+    lines: LineIndex,
+    /// The allow markers of `text`, found the first time an entry needs them.
+    markers: OnceCell<Markers>,
+    /// (line, kind) of the entries found so far: one entry per line and kind.
+    seen: HashSet<(u32, EntryKind)>,
     /// `use` aliases in scope, file level first and then one layer per
     /// enclosing block: name → full path.
     uses: Vec<BTreeMap<String, Vec<String>>>,
@@ -300,6 +293,9 @@ impl<'a> FileVisitor<'a> {
         }
         let mut v = FileVisitor {
             text,
+            lines: LineIndex::new(text),
+            markers: OnceCell::new(),
+            seen: HashSet::new(),
             uses: vec![uses.aliases],
             globbed: usize::from(uses.globs),
             owner: None,
@@ -348,19 +344,17 @@ impl<'a> FileVisitor<'a> {
         (first, last): (TokenSpan, TokenSpan),
         call: &[String],
     ) {
-        let span = span_between(self.text, first, last);
-        if self
-            .out
-            .entries
-            .iter()
-            .any(|e| e.span.line == span.line && e.detector.kind == detector.kind)
-        {
+        let span = span_between(self.text, &self.lines, first, last);
+        if !self.seen.insert((span.line, detector.kind)) {
             return;
         }
-        let marker = marker_near(self.text, span.line).or_else(|| {
+        let markers = self
+            .markers
+            .get_or_init(|| Markers::new(self.text, &self.lines));
+        let marker = markers.near(span.line).or_else(|| {
             self.stmt_line
                 .filter(|l| *l < span.line)
-                .and_then(|l| marker_near(self.text, l))
+                .and_then(|l| markers.near(l))
         });
         let named = self.scope.iter().take_while(|s| *s != UNNAMED).count();
         self.out.entries.push(FoundEntry {

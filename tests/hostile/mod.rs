@@ -98,3 +98,40 @@ pub fn write_rust_project(root: &Path, class: &str) {
     );
     write(root, "src/deep.rs", &text);
 }
+
+/// A project whose `src/main.rs` holds `n` entry points, every other one
+/// under an allow marker (with a reason) in the comment line above.
+pub fn write_entry_points(root: &Path, n: usize) {
+    write(root, "models/app.yaml", PLAIN_MODEL);
+    let mut text = String::from("fn main() {\n");
+    for i in 0..n {
+        if i % 2 == 0 {
+            text.push_str("    // tm:allow-unmodelled: generated\n");
+        }
+        text.push_str("    let _ = std::env::var(\"A\");\n");
+    }
+    text.push_str("}\n");
+    write(root, "src/main.rs", &text);
+}
+
+/// A model with `n` unknown keys (TM010 each): one per line, or all in one
+/// flow mapping on a single line.
+pub fn write_unknown_keys(root: &Path, n: usize, one_line: bool) {
+    let mut text = String::from(PLAIN_MODEL);
+    if one_line {
+        text.push_str("extra: {");
+        for i in 0..n {
+            text.push_str(&format!("k{i}: 1, "));
+        }
+        text.push_str("}\n");
+        // `extra` itself is the unknown key; its value holds the rest.
+        text = text
+            .replacen("extra: {", "x-0: 1\nthreats: [{", 1)
+            .replace(", }\n", "}]\n");
+    } else {
+        for i in 0..n {
+            text.push_str(&format!("unknown-{i}: 1\n"));
+        }
+    }
+    write(root, "models/app.yaml", &text);
+}
