@@ -176,6 +176,41 @@ fn a_model_file_name_that_is_not_utf8_is_reported_in_json() {
     }
 }
 
+#[test]
+fn a_thousand_dangling_references_among_many_ids_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile::write_dangling(dir.path(), 5_000, 1_000);
+    let (code, json, _) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let dangling = findings(&json, "TM102");
+    assert_eq!(dangling.len(), 1_000);
+    // The typo is still caught (the budget covers a thousand questions).
+    assert!(
+        dangling[0]["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("did you mean `component-"),
+        "{:#}",
+        dangling[0]
+    );
+}
+
+#[test]
+fn four_thousand_flows_build_a_site() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile::write_flows(dir.path(), 400, 4_000);
+    let out = Command::cargo_bin("tm")
+        .unwrap()
+        .args(["build", "--today", "2026-01-01"])
+        .arg(dir.path())
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(dir.path().join("book/index.html").is_file());
+}
+
 /// Writes every hostile project under `$HOSTILE_OUT/<class>` for timing by hand.
 #[test]
 #[ignore = "writes the corpus for benches/hostile.sh"]
@@ -186,5 +221,7 @@ fn write_corpus() {
     }
     hostile::write_entry_points(&out.join("entry-points"), 100_000);
     hostile::write_unknown_keys(&out.join("unknown-keys"), 30_000, false);
+    hostile::write_dangling(&out.join("dangling"), 5_000, 1_000);
+    hostile::write_flows(&out.join("flows"), 400, 4_000);
     hostile::write_unknown_keys(&out.join("unknown-keys-one-line"), 30_000, true);
 }

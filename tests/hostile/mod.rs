@@ -135,3 +135,48 @@ pub fn write_unknown_keys(root: &Path, n: usize, one_line: bool) {
     }
     write(root, "models/app.yaml", &text);
 }
+
+/// A model with `ids` components and `refs` threats, each targeting a
+/// distinct id that does not exist (TM102 with a "did you mean" each).
+pub fn write_dangling(root: &Path, ids: usize, refs: usize) {
+    let mut text =
+        String::from("tm: 1\nid: app\ntitle: App\nstatus: in-review\nrisk: low\ncomponents:\n");
+    for i in 0..ids {
+        text.push_str(&format!(
+            "  - {{id: component-{i:05}, name: C{i}, kind: service}}\n"
+        ));
+    }
+    text.push_str("threats:\n");
+    for i in 0..refs {
+        text.push_str(&format!(
+            "  - {{id: T-{i}, target: compnent-{i:05}, stride: spoofing, title: T, likelihood: low, impact: low, severity: low, status: open}}\n"
+        ));
+    }
+    write(root, "models/app.yaml", &text);
+}
+
+/// A model with `components` components in two zones and `flows` flows
+/// between them, for the diagram layout.
+pub fn write_flows(root: &Path, components: usize, flows: usize) {
+    let mut text = String::from(
+        "tm: 1\nid: app\ntitle: App\nstatus: in-review\nrisk: low\nzones: [a, b]\nboundaries:\n  - {id: edge, between: [a, b]}\ncomponents:\n",
+    );
+    for i in 0..components {
+        let zone = if i % 3 == 0 { "a" } else { "b" };
+        text.push_str(&format!(
+            "  - {{id: c{i}, name: C{i}, kind: service, zone: {zone}}}\n"
+        ));
+    }
+    text.push_str("flows:\n");
+    // A deterministic scatter of pairs, so edges cross many layers.
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for i in 0..flows {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let from = (x % components as u64) as usize;
+        let to = ((x >> 20) % components as u64) as usize;
+        text.push_str(&format!("  - {{id: f{i}, from: c{from}, to: c{to}}}\n"));
+    }
+    write(root, "models/app.yaml", &text);
+}
