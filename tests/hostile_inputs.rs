@@ -211,6 +211,37 @@ fn four_thousand_flows_build_a_site() {
     assert!(dir.path().join("book/index.html").is_file());
 }
 
+#[test]
+fn files_over_the_size_budget_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile::write_rust_project(dir.path(), "parens-within");
+    // 600 MB each, sparse: reading either would show in time and memory.
+    let big = |rel: &str| {
+        let f = std::fs::File::create(dir.path().join(rel)).unwrap();
+        f.set_len(600 * 1024 * 1024).unwrap();
+    };
+    big("models/huge.yaml");
+    big("src/huge.rs");
+    let (code, json, _) = check_json(dir.path());
+    assert_eq!(code, 1, "{json:#}");
+    let shape = findings(&json, "TM002");
+    assert_eq!(shape.len(), 1, "{json:#}");
+    assert_eq!(shape[0]["file"], "models/huge.yaml");
+    assert!(
+        shape[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("629145600 bytes")
+    );
+    let parse = findings(&json, "TM504");
+    assert_eq!(parse.len(), 1, "{json:#}");
+    assert_eq!(parse[0]["file"], "src/huge.rs");
+    // Human output does not read them for a snippet either.
+    let (code, out) = check_human(dir.path());
+    assert_eq!(code, 1);
+    assert!(out.contains("src/huge.rs"), "{out}");
+}
+
 /// Writes every hostile project under `$HOSTILE_OUT/<class>` for timing by hand.
 #[test]
 #[ignore = "writes the corpus for benches/hostile.sh"]

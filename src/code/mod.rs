@@ -201,13 +201,15 @@ fn read_and_parse(config: &Config, rel: &PathBuf, budget: u32) -> ParseOutcome {
         },
         message,
     };
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_RUST_FILE_BYTES {
-        return Err(unreadable(format!(
-            "it is larger than {MAX_RUST_FILE_BYTES} bytes"
-        )));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = match crate::load::read_capped(&path, MAX_RUST_FILE_BYTES) {
+        Ok(crate::load::Capped::Whole(bytes)) => bytes,
+        Ok(crate::load::Capped::TooLarge(size)) => {
+            return Err(unreadable(format!(
+                "it is {size} bytes, larger than the {MAX_RUST_FILE_BYTES} bytes tm parses"
+            )));
+        }
+        Err(e) => return Err(unreadable(e.to_string())),
+    };
     let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8".to_owned()))?;
     let parsed = parse::parse_file_within(rel.clone(), &text, budget)?;
     Ok((parsed, text.lines().count(), text.len()))

@@ -42,20 +42,16 @@ impl SourceText<'_> {
     }
 }
 
-/// The text of a file within [`MAX_SNIPPET_FILE_BYTES`], checked before reading.
+/// The text of a regular file (never through a link, never a pipe) within
+/// [`MAX_SNIPPET_FILE_BYTES`], checked before reading.
 fn read_small(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_SNIPPET_FILE_BYTES {
+    if !path.symlink_metadata().is_ok_and(|m| m.is_file()) {
         return None;
     }
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_SNIPPET_FILE_BYTES + 1)
-        .read_to_string(&mut text)
-        .ok()?;
-    (text.len() as u64 <= MAX_SNIPPET_FILE_BYTES).then_some(text)
+    match crate::load::read_capped(path, MAX_SNIPPET_FILE_BYTES) {
+        Ok(crate::load::Capped::Whole(bytes)) => String::from_utf8(bytes).ok(),
+        _ => None,
+    }
 }
 
 /// The most text one snippet shows; a finding on a longer line is printed
@@ -92,7 +88,8 @@ fn render_human(findings: &Findings, sources: &SourceText<'_>, color: bool) -> S
     // Findings are sorted by file: one file's text is held at a time.
     let mut current: Option<(&Path, Option<Lined<'_>>)> = None;
     for d in &findings.diagnostics {
-        if current.as_ref().is_none_or(|(f, _)| *f != d.file.as_path()) {
+        // Read only for a snippet: a whole-file finding may name a file tm refused.
+        if d.span.is_some() && current.as_ref().is_none_or(|(f, _)| *f != d.file.as_path()) {
             let lined = sources.get(&d.file).map(|text| Lined {
                 lines: LineIndex::new(&text),
                 text,
