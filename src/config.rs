@@ -118,6 +118,9 @@ struct BookTable {
     description: Option<String>,
 }
 
+/// The largest `book.toml` tm reads (a configuration file people write).
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 impl Config {
     /// Reads `<root>/book.toml` (defaults when absent) and applies `TM_…__…`
     /// overrides from `env` (pairs of name and value, usually `std::env::vars()`).
@@ -126,8 +129,21 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
-        let (text, from_file) = match std::fs::read_to_string(&path) {
-            Ok(text) => (text, true),
+        // The size is checked before reading: book.toml comes from the pull request.
+        let (text, from_file) = match crate::load::read_capped(&path, MAX_CONFIG_BYTES) {
+            Ok(crate::load::Capped::Whole(bytes)) => match String::from_utf8(bytes) {
+                Ok(text) => (text, true),
+                Err(_) => {
+                    let source = std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8");
+                    return Err(ConfigError::Io { path, source });
+                }
+            },
+            Ok(crate::load::Capped::TooLarge(size)) => {
+                let source = std::io::Error::other(format!(
+                    "it is {size} bytes; tm reads a book.toml of up to {MAX_CONFIG_BYTES} bytes"
+                ));
+                return Err(ConfigError::Io { path, source });
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), false),
             Err(source) => return Err(ConfigError::Io { path, source }),
         };

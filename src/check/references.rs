@@ -3,7 +3,9 @@
 use super::index::{ElementKind, ModelIndex};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::{LoadedModel, Project};
-use crate::suggest;
+use crate::suggest::Suggester;
+
+use std::collections::HashMap;
 
 use ElementKind::{Boundary, Component, Data, Flow, Mitigation, Zone};
 
@@ -22,17 +24,20 @@ pub fn check_model(
     index: &ModelIndex<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
+    let mut known = KnownIds::default();
     for r in references(lm) {
-        if let Some(d) = check_one(lm, index, &r) {
+        if let Some(d) = check_one(lm, index, &mut known, &r) {
             out.push(d);
         }
     }
+    let mut others = OtherModels::default();
     for (i, f) in lm.model.flows.iter().enumerate() {
         for (end, endpoint) in [("from", &f.from), ("to", &f.to)] {
             if let (Some(model), component) = endpoint.parts()
                 && let Some(d) = check_cross_model(
                     project,
                     lm,
+                    &mut others,
                     model,
                     component,
                     &["flows".into(), i.to_string(), end.into()],
@@ -147,7 +152,42 @@ fn kinds_phrase(kinds: &[ElementKind], name: fn(ElementKind) -> &'static str) ->
     }
 }
 
-fn check_one(lm: &LoadedModel, index: &ModelIndex<'_>, r: &Reference<'_>) -> Option<Diagnostic> {
+/// The ids of some kinds, and their "did you mean" index.
+type KnownOfKinds<'a> = (Vec<&'a str>, Suggester<'a>);
+
+/// The ids of each set of kinds a reference may name, listed and indexed for
+/// "did you mean" once per model, not once per dangling reference.
+#[derive(Default)]
+struct KnownIds<'a> {
+    /// A handful of kind sets (one per field), so a list is enough.
+    by_kinds: Vec<(&'static [ElementKind], KnownOfKinds<'a>)>,
+}
+
+impl<'a> KnownIds<'a> {
+    fn of(
+        &mut self,
+        index: &ModelIndex<'a>,
+        kinds: &'static [ElementKind],
+    ) -> &mut (Vec<&'a str>, Suggester<'a>) {
+        let at = match self.by_kinds.iter().position(|(k, _)| *k == kinds) {
+            Some(at) => at,
+            None => {
+                let ids = index.ids_of(kinds);
+                let suggester = Suggester::new(ids.iter().copied());
+                self.by_kinds.push((kinds, (ids, suggester)));
+                self.by_kinds.len() - 1
+            }
+        };
+        &mut self.by_kinds[at].1
+    }
+}
+
+fn check_one<'a>(
+    lm: &LoadedModel,
+    index: &ModelIndex<'a>,
+    known_ids: &mut KnownIds<'a>,
+    r: &Reference<'_>,
+) -> Option<Diagnostic> {
     if r.target.is_empty() {
         return None; // a placeholder for an invalid value, reported by the structure check
     }
@@ -167,13 +207,10 @@ fn check_one(lm: &LoadedModel, index: &ModelIndex<'_>, r: &Reference<'_>) -> Opt
             kinds_phrase(r.kinds, ElementKind::plain_name)
         ),
     };
-    let known = index.ids_of(r.kinds);
-    let help = match (
-        suggest::did_you_mean(r.target, known.iter().copied()),
-        known.is_empty(),
-    ) {
-        (Some(s), _) => format!("did you mean `{s}`? known: {}", list(&known)),
-        (None, false) => format!("known ids: {}", list(&known)),
+    let (known, suggester) = known_ids.of(index, r.kinds);
+    let help = match (suggester.did_you_mean(r.target), known.is_empty()) {
+        (Some(s), _) => format!("did you mean `{s}`? known: {}", list(known)),
+        (None, false) => format!("known ids: {}", list(known)),
         (None, true) => format!("the model defines no {} yet", r.kinds[0].section()),
     };
     Some(
@@ -202,9 +239,25 @@ fn list(ids: &[&str]) -> String {
     s
 }
 
-fn check_cross_model(
-    project: &Project,
+/// The other models' ids and component ids, listed and indexed once per
+/// model that refers to them, not once per flow.
+#[derive(Default)]
+struct OtherModels<'p> {
+    models: Option<(Vec<&'p str>, Suggester<'p>)>,
+    components: HashMap<&'p str, Components<'p>>,
+}
+
+/// One other model's component ids: sorted for lookup, and for suggestions.
+struct Components<'p> {
+    ids: Vec<&'p str>,
+    sorted: Vec<&'p str>,
+    suggester: Suggester<'p>,
+}
+
+fn check_cross_model<'p>(
+    project: &'p Project,
     lm: &LoadedModel,
+    others: &mut OtherModels<'p>,
     model: &str,
     component: &str,
     path: &[String],
@@ -223,37 +276,52 @@ fn check_cross_model(
     };
     let field = display_path(path);
     let Some(other) = project.model(model) else {
-        let ids: Vec<&str> = project.models.iter().map(|m| m.model.id.as_str()).collect();
-        let hint = suggest::did_you_mean(model, ids.iter().copied())
+        let (ids, suggester) = others.models.get_or_insert_with(|| {
+            let ids: Vec<&str> = project.models.iter().map(|m| m.model.id.as_str()).collect();
+            let suggester = Suggester::new(ids.iter().copied());
+            (ids, suggester)
+        });
+        let hint = suggester
+            .did_you_mean(model)
             .map(|s| format!("did you mean `{s}`? "))
             .unwrap_or_default();
         return diag(
             format!("`{field}` names model `{model}`, but the project has no such model"),
-            format!("{hint}models: {}", list(&ids)),
+            format!("{hint}models: {}", list(ids)),
         );
     };
-    if other
-        .model
+    let known = others
         .components
-        .iter()
-        .any(|c| c.id.as_str() == component)
-    {
+        .entry(other.model.id.as_str())
+        .or_insert_with(|| {
+            let ids: Vec<&str> = other
+                .model
+                .components
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect();
+            let mut sorted = ids.clone();
+            sorted.sort_unstable();
+            let suggester = Suggester::new(ids.iter().copied());
+            Components {
+                ids,
+                sorted,
+                suggester,
+            }
+        });
+    if known.sorted.binary_search(&component).is_ok() {
         return None;
     }
-    let ids: Vec<&str> = other
-        .model
-        .components
-        .iter()
-        .map(|c| c.id.as_str())
-        .collect();
-    let hint = suggest::did_you_mean(component, ids.iter().copied())
+    let hint = known
+        .suggester
+        .did_you_mean(component)
         .map(|s| format!("did you mean `{model}/{s}`? "))
         .unwrap_or_default();
     diag(
         format!(
             "`{field}` names `{model}/{component}`, but model `{model}` has no component `{component}`"
         ),
-        format!("{hint}components of `{model}`: {}", list(&ids)),
+        format!("{hint}components of `{model}`: {}", list(&known.ids)),
     )
 }
 

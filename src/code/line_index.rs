@@ -7,15 +7,14 @@ use std::cell::OnceCell;
 
 use proc_macro2::Span as TokenSpan;
 
-use crate::diagnostic::Span;
+use crate::diagnostic::{self, Span};
 
-/// The byte offset where each line of one file starts.
-#[derive(Debug, Clone)]
+/// Token spans of one file → [`Span`]s, through the file's line starts.
+#[derive(Debug)]
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// `starts[i]` is the byte offset of line `i + 1`; built on first use,
-    /// since most files have no span to convert.
-    starts: OnceCell<Vec<usize>>,
+    /// Built on first use, since most files have no span to convert.
+    lines: OnceCell<diagnostic::LineIndex>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -24,16 +23,14 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         LineIndex {
             text,
-            starts: OnceCell::new(),
+            lines: OnceCell::new(),
         }
     }
 
-    fn starts(&self) -> &[usize] {
-        self.starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        })
+    /// The line starts of the file (built on first use).
+    pub fn lines(&self) -> &diagnostic::LineIndex {
+        self.lines
+            .get_or_init(|| diagnostic::LineIndex::new(self.text))
     }
 
     /// The span of one token.
@@ -60,20 +57,11 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The byte offset of `column` (in characters, 0-based) on `line`
-    /// (1-based); past the end of the text, the text's length.
+    /// (1-based; proc-macro2's line 0, a span with no place, is the first
+    /// line); a column past the line's end is the line's end, a line past the
+    /// text the text's length.
     pub fn byte_offset(&self, line: usize, column: usize) -> usize {
-        let line_start = self
-            .starts()
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
-            .min(self.text.len());
-        let rest = &self.text[line_start..];
-        line_start
-            + rest
-                .char_indices()
-                .nth(column)
-                .map_or(rest.len(), |(i, _)| i)
+        self.lines().offset(self.text, line.max(1), column)
     }
 }
 
@@ -109,7 +97,13 @@ mod tests {
         ] {
             let index = LineIndex::new(text);
             for line in 0..=text.lines().count() + 2 {
-                for column in 0..12 {
+                // Within the line (and one past its end): token spans never
+                // point further.
+                let width = text
+                    .lines()
+                    .nth(line.max(1) - 1)
+                    .map_or(0, |l| l.chars().count());
+                for column in 0..=width {
                     assert_eq!(
                         index.byte_offset(line, column),
                         rescanning(text, line, column),

@@ -13,6 +13,7 @@
 
 pub mod detect;
 mod link;
+mod nesting;
 pub mod parse;
 mod report;
 mod suppress;
@@ -105,10 +106,11 @@ impl SourceIndex {
             .iter()
             .filter(|f| f.extension().is_some_and(|e| e == "rs"))
             .collect();
-        let results: Vec<(PathBuf, ParseOutcome)> = rust
-            .par_iter()
-            .map(|rel| ((*rel).clone(), read_and_parse(config, rel)))
-            .collect();
+        let results: Vec<(PathBuf, ParseOutcome)> = parse::on_parse_stack(|budget| {
+            rust.par_iter()
+                .map(|rel| ((*rel).clone(), read_and_parse(config, rel, budget)))
+                .collect()
+        });
         let mut diagnostics = Vec::new();
         let mut parsed = BTreeMap::new();
         let mut stats = IndexStats::default();
@@ -202,7 +204,7 @@ impl SourceIndex {
 
 type ParseOutcome = Result<(ParsedFile, usize, usize), ParseFailure>;
 
-fn read_and_parse(config: &Config, rel: &PathBuf) -> ParseOutcome {
+fn read_and_parse(config: &Config, rel: &PathBuf, budget: u32) -> ParseOutcome {
     let path = config.root.join(rel);
     let unreadable = |message: String| ParseFailure {
         file: rel.clone(),
@@ -214,15 +216,17 @@ fn read_and_parse(config: &Config, rel: &PathBuf) -> ParseOutcome {
         },
         message,
     };
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_RUST_FILE_BYTES {
-        return Err(unreadable(format!(
-            "it is larger than {MAX_RUST_FILE_BYTES} bytes"
-        )));
-    }
-    let bytes = std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?;
+    let bytes = match crate::load::read_capped(&path, MAX_RUST_FILE_BYTES) {
+        Ok(crate::load::Capped::Whole(bytes)) => bytes,
+        Ok(crate::load::Capped::TooLarge(size)) => {
+            return Err(unreadable(format!(
+                "it is {size} bytes, larger than the {MAX_RUST_FILE_BYTES} bytes tm parses"
+            )));
+        }
+        Err(e) => return Err(unreadable(e.to_string())),
+    };
     let text = String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8".to_owned()))?;
-    let parsed = parse::parse_file(rel.clone(), &text)?;
+    let parsed = parse::parse_file_within(rel.clone(), &text, budget)?;
     Ok((parsed, text.lines().count(), text.len()))
 }
 

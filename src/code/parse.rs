@@ -1,4 +1,4 @@
-//! One Rust file → what the index needs from it: [`parse_file`] runs syn
+//! One Rust file → what the index needs from it: [`parse_file_within`] runs syn
 //! and the visitor over it. The types it returns are in `parsed`, the walk in
 //! `visitor`, the detector rows it matches in `detect`.
 
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use proc_macro2::Span as TokenSpan;
 
 use super::line_index::LineIndex;
+use super::nesting;
 use super::visitor::FileVisitor;
 use crate::diagnostic::Span;
 
@@ -25,9 +26,53 @@ pub struct ParseFailure {
     pub message: String,
 }
 
-/// Parses one file. Span bookkeeping of this thread is released afterwards,
-/// so parsing a million lines does not keep every file's text alive.
-pub fn parse_file(file: PathBuf, text: &str) -> Result<ParsedFile, ParseFailure> {
+/// The stack of the threads that parse Rust files: syn, the visitor and the
+/// syntax tree's `Drop` recurse once per level of nesting, and
+/// [`nesting::MAX_OPEN_TOKENS`] levels of the deepest construct need about half
+/// of this in a debug build. It is address space, reserved and not touched.
+pub const PARSE_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Runs `work` (which may use rayon) on a thread pool whose threads have
+/// [`PARSE_STACK_BYTES`] of stack; the nesting budget is sized for those.
+/// When the system refuses such threads, `work` runs on the current pool
+/// with `budget` shrunk to what a default 2 MiB stack holds.
+pub fn on_parse_stack<R: Send>(work: impl FnOnce(u32) -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSE_STACK_BYTES)
+        .thread_name(|i| format!("tm-parse-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(|| work(nesting::MAX_OPEN_TOKENS)),
+        Err(_) => work(nesting::MAX_OPEN_TOKENS / 128),
+    }
+}
+
+/// Parses one file, on a thread with [`PARSE_STACK_BYTES`] of stack (see
+/// [`on_parse_stack`]) unless `budget` is small. A file that nests deeper than
+/// `budget` open tokens is refused before syn sees it. Span bookkeeping of this
+/// thread is released afterwards, so parsing a million lines does not keep
+/// every file's text alive.
+pub fn parse_file_within(
+    file: PathBuf,
+    text: &str,
+    budget: u32,
+) -> Result<ParsedFile, ParseFailure> {
+    if let Err(deep) = nesting::check(text, budget) {
+        return Err(ParseFailure {
+            file,
+            span: Span {
+                line: deep.line,
+                column: 1,
+                offset: deep.offset,
+                len: 0,
+            },
+            message: format!(
+                "it nests too deeply for tm to parse safely at line {}: more than {} brackets or {budget} operators, calls and chained expressions are open at once",
+                deep.line,
+                nesting::MAX_BRACKETS
+            ),
+        });
+    }
     let result = match syn::parse_file(text) {
         Ok(ast) => Ok(FileVisitor::run(&ast, text)),
         Err(e) => Err(ParseFailure {
@@ -38,6 +83,13 @@ pub fn parse_file(file: PathBuf, text: &str) -> Result<ParsedFile, ParseFailure>
     };
     proc_macro2::extra::invalidate_current_thread_spans();
     result
+}
+
+/// Parses one small input on the current thread, with a budget a default
+/// stack holds (tests).
+#[cfg(test)]
+pub(crate) fn parse_file(file: PathBuf, text: &str) -> Result<ParsedFile, ParseFailure> {
+    parse_file_within(file, text, nesting::MAX_OPEN_TOKENS / 16)
 }
 
 /// A token span → line, column and byte range in `text`.

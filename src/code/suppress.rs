@@ -2,28 +2,78 @@
 //! code. Both are written down, so an unreported entry point is always a
 //! decision someone made, never an accident.
 
+use std::collections::BTreeMap;
+
 use globset::{Glob, GlobMatcher};
+
+use crate::diagnostic::LineIndex;
 
 /// The comment marker that suppresses the entry point on its line or on the
 /// line below the comment block: `// tm:allow-unmodelled: <reason>`.
 pub const MARKER: &str = "tm:allow-unmodelled";
 
+/// The allow markers of one file, found in one pass, so that asking about
+/// each of 100,000 entry points costs a lookup, not a scan of the file.
+#[derive(Debug, Default)]
+pub struct Markers {
+    /// Line → the reason of the marker on it (`""` when it gives none).
+    on: BTreeMap<u32, String>,
+    /// Per 1-based line (index 0 unused): the line of the nearest marker in
+    /// the comment/attribute lines right above it, or 0.
+    above: Vec<u32>,
+}
+
+impl Markers {
+    /// Finds every marker of `text`; `lines` is its line index.
+    pub fn new(text: &str, lines: &LineIndex) -> Markers {
+        let mut on = BTreeMap::new();
+        let mut last = 0;
+        for (at, _) in text.match_indices(MARKER) {
+            let line = lines.line_of(at) as u32;
+            if line == last {
+                continue; // one look per line, however many markers it holds
+            }
+            last = line;
+            if let Some(reason) = reason_in(&text[lines.line_range(text, line as usize)]) {
+                on.insert(line, reason);
+            }
+        }
+        if on.is_empty() {
+            return Markers::default();
+        }
+        let count = lines.line_count();
+        let mut above = vec![0u32; count + 2];
+        for line in 2..=count + 1 {
+            let prev = (line - 1) as u32;
+            let t = text[lines.line_range(text, line - 1)].trim_start();
+            if t.starts_with("//") || t.starts_with("#[") {
+                above[line] = if on.contains_key(&prev) {
+                    prev
+                } else {
+                    above[line - 1]
+                };
+            }
+        }
+        Markers { on, above }
+    }
+
+    /// The marker's reason when a marker is on `line` (1-based) or in the
+    /// comment lines right above it. An empty string means a marker without
+    /// a reason.
+    pub fn near(&self, line: u32) -> Option<String> {
+        if let Some(reason) = self.on.get(&line) {
+            return Some(reason.clone());
+        }
+        let from = *self.above.get(line as usize)?;
+        self.on.get(&from).cloned()
+    }
+}
+
 /// The marker's reason when a marker is on `line` (1-based) or in the comment
-/// lines right above it. An empty string means a marker without a reason.
+/// lines right above it; for one question about a text (tests).
+#[cfg(test)]
 pub fn marker_near(text: &str, line: u32) -> Option<String> {
-    let lines: Vec<&str> = text.lines().collect();
-    let at = (line as usize).checked_sub(1)?;
-    let own = lines.get(at).and_then(|l| reason_in(l));
-    own.or_else(|| {
-        lines[..at.min(lines.len())]
-            .iter()
-            .rev()
-            .take_while(|l| {
-                let t = l.trim_start();
-                t.starts_with("//") || t.starts_with("#[")
-            })
-            .find_map(|l| reason_in(l))
-    })
+    Markers::new(text, &LineIndex::new(text)).near(line)
 }
 
 fn reason_in(line: &str) -> Option<String> {

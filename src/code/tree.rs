@@ -50,6 +50,14 @@ struct Target {
     path: Option<PathBuf>,
 }
 
+/// A `Cargo.toml` of at most 1 MiB, checked before reading.
+fn read_manifest(path: &Path) -> Option<String> {
+    match crate::load::read_capped(path, 1024 * 1024) {
+        Ok(crate::load::Capped::Whole(bytes)) => String::from_utf8(bytes).ok(),
+        _ => None,
+    }
+}
+
 /// The crate roots of every package whose `Cargo.toml` is among `files`
 /// (which covers workspace members); `files` is sorted, as
 /// [`super::walk::source_files`] returns it. A tree without any manifest falls back
@@ -58,8 +66,7 @@ pub fn crate_roots(root: &Path, files: &[PathBuf]) -> Vec<CrateRoot> {
     let present: BTreeSet<&Path> = files.iter().map(PathBuf::as_path).collect();
     let mut roots = Vec::new();
     for manifest_path in files.iter().filter(|f| f.ends_with("Cargo.toml")) {
-        let Some(manifest) = std::fs::read_to_string(root.join(manifest_path))
-            .ok()
+        let Some(manifest) = read_manifest(&root.join(manifest_path))
             .and_then(|t| toml::from_str::<Manifest>(&t).ok())
         else {
             continue;

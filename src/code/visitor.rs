@@ -3,24 +3,31 @@
 //! items, `mod x;` declarations and re-exports; calls, macros and attributes
 //! are handed to the detector matching in `detector_match`.
 
+use std::cell::OnceCell;
+use std::collections::HashSet;
+
 use proc_macro2::Span as TokenSpan;
 use syn::visit::{self, Visit};
 
 use super::attributes::{has_attribute, is_cfg_test, is_test_fn, path_attribute};
-use super::detect::{DETECTORS, Detector, Pattern};
+use super::detect::{DETECTORS, Detector, EntryKind, Pattern};
 use super::line_index::LineIndex;
 use super::macro_statics::{is_static_macro, parse_macro_statics};
 use super::parsed::{
     FileItem, FoundEntry, ImplOwner, ItemKind, ModDecl, ParsedFile, Place, ReExport,
 };
 use super::scope::{UseLayer, UseScope, ident_name, use_bindings};
-use super::suppress::marker_near;
+use super::suppress::Markers;
 
 /// Walks one syntax tree, collecting items, module declarations and entry points.
 pub(super) struct FileVisitor<'a> {
     pub(super) text: &'a str,
     /// Line starts of `text`, for the spans of entry points.
     lines: LineIndex<'a>,
+    /// The allow markers of `text`, found the first time an entry needs them.
+    markers: OnceCell<Markers>,
+    /// (line, kind) of the entries found so far: one entry per line and kind.
+    seen: HashSet<(u32, EntryKind)>,
     /// `use` names in scope.
     pub(super) uses: UseScope,
     /// The `impl` block we are in: its type, for `Self` and item placement.
@@ -56,6 +63,8 @@ impl<'a> FileVisitor<'a> {
         let mut v = FileVisitor {
             text,
             lines: LineIndex::new(text),
+            markers: OnceCell::new(),
+            seen: HashSet::new(),
             uses: UseScope::new(UseLayer::of_items(&ast.items)),
             owner: None,
             stmt_line: None,
@@ -106,18 +115,16 @@ impl<'a> FileVisitor<'a> {
         call: &[String],
     ) {
         let span = self.lines.span_between(first, last);
-        if self
-            .out
-            .entries
-            .iter()
-            .any(|e| e.span.line == span.line && e.detector.kind == detector.kind)
-        {
+        if !self.seen.insert((span.line, detector.kind)) {
             return;
         }
-        let marker = marker_near(self.text, span.line).or_else(|| {
+        let markers = self
+            .markers
+            .get_or_init(|| Markers::new(self.text, self.lines.lines()));
+        let marker = markers.near(span.line).or_else(|| {
             self.stmt_line
                 .filter(|l| *l < span.line)
-                .and_then(|l| marker_near(self.text, l))
+                .and_then(|l| markers.near(l))
         });
         let named = self.scope.iter().take_while(|s| *s != UNNAMED).count();
         self.out.entries.push(FoundEntry {

@@ -1,9 +1,11 @@
 //! Diagnostics as values: every finding of every stage, collected, sorted and
 //! printed in one place.
 
+mod lines;
 mod output;
 mod rule;
 
+pub use lines::LineIndex;
 pub use output::{Format, SourceText, render};
 
 pub use rule::{Rule, Severity};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{Diagnostic, Findings, Severity};
+use super::{Diagnostic, Findings, LineIndex, Severity};
 
 /// The formats `tm check` can print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,15 +29,39 @@ pub struct SourceText<'a> {
     pub root: &'a Path,
 }
 
+/// Files larger than this are not read to show a snippet (the finding is
+/// printed with its position only): tm's own budget for a source file.
+const MAX_SNIPPET_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
 impl SourceText<'_> {
     fn get(&self, file: &Path) -> Option<Cow<'_, str>> {
         match self.loaded.get(file) {
             Some(t) => Some(Cow::Borrowed(&**t)),
-            None => std::fs::read_to_string(self.root.join(file))
-                .ok()
-                .map(Cow::Owned),
+            None => read_small(&self.root.join(file)).map(Cow::Owned),
         }
     }
+}
+
+/// The text of a regular file (never through a link, never a pipe) within
+/// [`MAX_SNIPPET_FILE_BYTES`], checked before reading.
+fn read_small(path: &Path) -> Option<String> {
+    if !path.symlink_metadata().is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    match crate::load::read_capped(path, MAX_SNIPPET_FILE_BYTES) {
+        Ok(crate::load::Capped::Whole(bytes)) => String::from_utf8(bytes).ok(),
+        _ => None,
+    }
+}
+
+/// The most text one snippet shows; a finding on a longer line is printed
+/// with its position only, so a one-line file of 30,000 findings stays linear.
+const MAX_SNIPPET_BYTES: usize = 1024;
+
+/// A file's text and line index, loaded once for all its findings.
+struct Lined<'a> {
+    text: Cow<'a, str>,
+    lines: LineIndex,
 }
 
 /// Renders all findings in the given format, with a closing summary line for humans.
@@ -61,8 +85,19 @@ fn render_human(findings: &Findings, sources: &SourceText<'_>, color: bool) -> S
         Renderer::plain()
     };
     let mut out = String::new();
+    // Findings are sorted by file: one file's text is held at a time.
+    let mut current: Option<(&Path, Option<Lined<'_>>)> = None;
     for d in &findings.diagnostics {
-        out.push_str(&render_one(d, sources, &renderer));
+        // Read only for a snippet: a whole-file finding may name a file tm refused.
+        if d.span.is_some() && current.as_ref().is_none_or(|(f, _)| *f != d.file.as_path()) {
+            let lined = sources.get(&d.file).map(|text| Lined {
+                lines: LineIndex::new(&text),
+                text,
+            });
+            current = Some((d.file.as_path(), lined));
+        }
+        let lined = current.as_ref().and_then(|(_, l)| l.as_ref());
+        out.push_str(&render_one(d, lined, &renderer));
         out.push_str("\n\n");
     }
     let (errors, warnings) = (
@@ -85,30 +120,60 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn render_one(d: &Diagnostic, sources: &SourceText<'_>, renderer: &Renderer) -> String {
+fn render_one(d: &Diagnostic, source: Option<&Lined<'_>>, renderer: &Renderer) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         _ => Level::WARNING,
     };
-    let path = d.file.display().to_string();
-    let text = sources.get(&d.file);
+    let path = d.file.to_string_lossy();
     let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(d.rule.code()));
-    match (d.span, text.as_deref()) {
-        (Some(span), Some(text)) if text.is_char_boundary(span.offset) => {
+    match (d.span, source) {
+        (Some(span), Some(Lined { text, lines }))
+            if span.offset <= text.len() && text.is_char_boundary(span.offset) =>
+        {
             let end = value_end(text, span.offset, span.len);
+            // Only the lines the underline covers go to the renderer, so the
+            // cost of a finding does not grow with the size of its file.
+            let first = lines.line_of(span.offset);
+            let last = lines.line_of(end.saturating_sub(1).max(span.offset));
+            let from = lines.line_range(text, first).start;
+            let to = lines.line_range(text, last).end.max(end);
+            if to - from > MAX_SNIPPET_BYTES {
+                return render_located(d, span, &path, group, renderer);
+            }
             group = group.element(
-                Snippet::source(text).path(path.as_str()).annotation(
-                    AnnotationKind::Primary
-                        .span(span.offset..end)
-                        .label(d.rule.name()),
-                ),
+                Snippet::source(&text[from..to])
+                    .line_start(first)
+                    .path(path.as_ref())
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(span.offset - from..end - from)
+                            .label(d.rule.name()),
+                    ),
             );
         }
-        (span, _) => {
-            let loc = span.map_or(path.clone(), |s| format!("{path}:{}:{}", s.line, s.column));
-            group = group.element(Level::NOTE.message(format!("in {loc}")));
+        (Some(span), _) => return render_located(d, span, &path, group, renderer),
+        (None, _) => {
+            group = group.element(Level::NOTE.message(format!("in {path}")));
         }
     }
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    renderer.render(&[group])
+}
+
+/// A finding shown by its position only: the text is unavailable, or its
+/// line too long for a snippet.
+fn render_located(
+    d: &Diagnostic,
+    span: super::Span,
+    path: &str,
+    group: Group<'_>,
+    renderer: &Renderer,
+) -> String {
+    let loc = format!("{path}:{}:{}", span.line, span.column);
+    let mut group = group.element(Level::NOTE.message(format!("in {loc}")));
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }
@@ -119,7 +184,12 @@ fn render_one(d: &Diagnostic, sources: &SourceText<'_>, renderer: &Renderer) -> 
 /// end of the token (or of the line, for a short line); always on a character
 /// boundary (the text of a file that is not UTF-8 holds replacement characters).
 fn value_end(text: &str, offset: usize, len: usize) -> usize {
-    let rest = &text[offset..];
+    // Never look further than a snippet can show: a long line costs the same.
+    let mut bound = (offset + MAX_SNIPPET_BYTES).min(text.len());
+    while !text.is_char_boundary(bound) {
+        bound -= 1;
+    }
+    let rest = &text[offset..bound];
     let line_len = rest.find('\n').unwrap_or(rest.len());
     let mut end = if len > 0 {
         offset + len.min(line_len.max(1)).min(rest.len())
@@ -147,7 +217,8 @@ fn render_json(findings: &Findings) -> String {
         code: &'static str,
         rule: &'static str,
         severity: Severity,
-        file: &'a Path,
+        /// Lossy for a name that is not UTF-8: JSON strings are Unicode.
+        file: Cow<'a, str>,
         line: Option<u32>,
         column: Option<u32>,
         message: &'a str,
@@ -164,7 +235,7 @@ fn render_json(findings: &Findings) -> String {
                 code: d.rule.code(),
                 rule: d.rule.name(),
                 severity: d.severity,
-                file: &d.file,
+                file: d.file.to_string_lossy(),
                 line: d.span.map(|s| s.line),
                 column: d.span.map(|s| s.column),
                 message: &d.message,

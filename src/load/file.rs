@@ -26,6 +26,54 @@ pub fn model_schema() -> &'static Value {
     })
 }
 
+/// What [`read_capped`] found: the whole file, or a file over the budget,
+/// which was not read.
+#[derive(Debug)]
+pub enum Capped {
+    /// The file's bytes, within the budget.
+    Whole(Vec<u8>),
+    /// The file's size in bytes, over the budget.
+    TooLarge(u64),
+}
+
+/// Reads a regular file of at most `max` bytes. The size is checked before
+/// reading (so a 600 MB file costs a `stat`, not 600 MB), and the read stops
+/// after `max + 1` bytes in case the file grew in between. Anything but a
+/// regular file (a FIFO would block, a device never ends) is an error; whether
+/// a link may be followed is the caller's rule (containment), decided before.
+pub fn read_capped(path: &Path, max: u64) -> std::io::Result<Capped> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    if meta.len() > max {
+        return Ok(Capped::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Ok(Capped::TooLarge(bytes.len() as u64));
+    }
+    Ok(Capped::Whole(bytes))
+}
+
+/// The finding for a model file over [`MAX_FILE_BYTES`], which was not read.
+pub fn too_large(file: &Path, size: u64) -> Diagnostic {
+    file_diagnostic(
+        Rule::FileShape,
+        file,
+        None,
+        format!("the file is {size} bytes; tm reads model files of up to {MAX_FILE_BYTES} bytes"),
+        "split the model into several files, one per system",
+    )
+}
+
 /// Loads one model file's bytes: returns its text (lossy for snippets) and the
 /// model when it could be read, plus every problem found.
 pub fn load_model_text(
@@ -35,21 +83,9 @@ pub fn load_model_text(
     let fail =
         |rule, span, msg: String, help: &str| vec![file_diagnostic(rule, file, span, msg, help)];
     if bytes.len() > MAX_FILE_BYTES {
-        let msg = format!(
-            "the file is {} bytes; tm reads model files of up to {MAX_FILE_BYTES} bytes",
-            bytes.len()
-        );
         return (
             Arc::from(""),
-            (
-                None,
-                fail(
-                    Rule::FileShape,
-                    None,
-                    msg,
-                    "split the model into several files, one per system",
-                ),
-            ),
+            (None, vec![too_large(file, bytes.len() as u64)]),
         );
     }
     let text = match String::from_utf8(lone_cr_to_lf(bytes)) {

@@ -8,7 +8,7 @@ mod node;
 mod shape;
 mod strict;
 
-pub use file::{MAX_FILE_BYTES, load_model_text};
+pub use file::{Capped, MAX_FILE_BYTES, load_model_text, read_capped};
 pub use node::{Node, NodeValue};
 
 use std::collections::BTreeMap;
@@ -141,13 +141,25 @@ impl Project {
                 .with_help("`tm init` writes a commented example model"),
             );
         }
-        let files = files
+        // Sizes are checked before reading: a file over the budget is a
+        // finding, and its bytes are never read.
+        let read = files
             .into_par_iter()
-            .map(|rel| match std::fs::read(config.root.join(&rel)) {
-                Ok(bytes) => Ok((rel, bytes)),
-                Err(source) => Err(LoadError::Io { path: rel, source }),
-            })
+            .map(
+                |rel| match file::read_capped(&config.root.join(&rel), MAX_FILE_BYTES as u64) {
+                    Ok(file::Capped::Whole(bytes)) => Ok(Ok((rel, bytes))),
+                    Ok(file::Capped::TooLarge(size)) => Ok(Err(file::too_large(&rel, size))),
+                    Err(source) => Err(LoadError::Io { path: rel, source }),
+                },
+            )
             .collect::<Result<Vec<_>, _>>()?;
+        let mut files = Vec::new();
+        for r in read {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => notes.push(d),
+            }
+        }
         let (project, mut diagnostics) = Project::from_files(config, files);
         diagnostics.extend(notes);
         Ok((project, diagnostics))

@@ -21,6 +21,9 @@ pub struct ThemeError {
     pub source: std::io::Error,
 }
 
+/// The largest theme file (template, stylesheet, script, image) tm reads.
+const MAX_THEME_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
 /// The templates (`templates/*.html`) and assets (`assets/**`) of a theme.
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
@@ -60,10 +63,24 @@ impl Theme {
                 if path.is_dir() {
                     stack.push(path);
                 } else {
-                    let bytes = std::fs::read(&path).map_err(|source| ThemeError {
-                        path: path.clone(),
-                        source,
-                    })?;
+                    // Sizes are checked before reading: the theme comes from the pull request.
+                    let bytes = match crate::load::read_capped(&path, MAX_THEME_FILE_BYTES) {
+                        Ok(crate::load::Capped::Whole(bytes)) => bytes,
+                        Ok(crate::load::Capped::TooLarge(size)) => {
+                            return Err(ThemeError {
+                                path: path.clone(),
+                                source: std::io::Error::other(format!(
+                                    "it is {size} bytes; a theme file may be up to {MAX_THEME_FILE_BYTES} bytes"
+                                )),
+                            });
+                        }
+                        Err(source) => {
+                            return Err(ThemeError {
+                                path: path.clone(),
+                                source,
+                            });
+                        }
+                    };
                     theme.insert(path.strip_prefix(dir).unwrap_or(&path), bytes);
                 }
             }
