@@ -32,6 +32,7 @@ fn with_review(commit: &str) -> String {
 /// the first commit, then code and model changes after the review.
 fn project_in_subdir() -> ScriptedRepo {
     let repo = ScriptedRepo::new();
+    repo.write("proj/book.toml", "");
     repo.write("proj/src/lib.rs", "pub fn a() {}\n");
     repo.write("proj/models/api.yaml", MODEL);
     let first = repo.commit("Model the API", "2026-03-01");
@@ -290,6 +291,8 @@ fn a_model_blob_over_the_budget_is_reported_by_size_and_never_read() {
         .args(["diff", "-C", "proj", "--format", "json", "HEAD~1", "HEAD"])
         .output()
         .unwrap();
-    let text = stdout(&out);
-    assert!(text.contains("so it was not read"), "{text}");
+    // A finding or a refusal, either way naming the size and the budget.
+    let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains(&big.len().to_string()), "{said}");
+    assert!(said.contains("8388608 bytes"), "{said}");
 }

@@ -35,6 +35,8 @@ pub const PINNED_CONFIG: &[&str] = &[
     "core.fsmonitor=false",
     "core.hooksPath=/dev/null",
     "core.pager=cat",
+    // An empty value is "no external diff" (and diffs also run with --no-ext-diff).
+    "diff.external=",
     "core.editor=true",
     "core.askPass=",
     "credential.helper=",

@@ -293,6 +293,29 @@ mod tests {
     }
 
     #[test]
+    fn no_truncation_or_inserted_separator_makes_the_parser_panic() {
+        let out = format!(
+            "{}\0\n:100644 100644 {BLOB} {BLOB} R100\0m/x.yaml\0m/y.yaml\0{}\0\n:000000 120000 {NULL} {BLOB} A\0m/l.yaml\0",
+            header(A, "a\x1eb"),
+            header(B, ""),
+        );
+        let bytes = out.as_bytes();
+        for cut in 0..=bytes.len() {
+            let _ = parse_log(&bytes[..cut]);
+            for extra in [0u8, b':', b'\n', 0x1e, 0xff] {
+                let mut mutated = bytes.to_vec();
+                mutated.insert(cut, extra);
+                let _ = parse_log(&mutated);
+                if cut < bytes.len() {
+                    mutated.remove(cut);
+                    mutated.remove(cut);
+                    let _ = parse_log(&mutated);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn cut_short_or_foreign_output_is_an_error_not_a_panic() {
         assert!(parse_log(format!("{A}\0abc\0").as_bytes()).is_err());
         assert!(parse_log(b"not a commit\0").is_err());

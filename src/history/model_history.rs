@@ -113,8 +113,14 @@ impl ProjectHistory {
         models.sort_by(|a, b| a.file.cmp(&b.file));
         let mut reach = reach(&repo)?;
         if let Some(cut) = cut.and_then(|i| commits.get(i)) {
+            const MIB: u64 = 1024 * 1024;
+            let size = if budget.is_multiple_of(MIB) {
+                format!("{} MiB", budget / MIB)
+            } else {
+                format!("{budget} bytes")
+            };
             let note = format!(
-                "history stops before {} ({}): older model versions exceed tm's history budget of {budget} bytes",
+                "history stops before {} ({}): older model versions exceed tm's history budget of {size}",
                 cut.info.short,
                 cut.info.date.get(..10).unwrap_or(&cut.info.date),
             );
