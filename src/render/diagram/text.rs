@@ -20,6 +20,9 @@ pub(super) const SMALL_PX: f64 = 11.0;
 const LINE_COLS: usize = 24;
 /// A name up to this many columns wide stays on one line.
 const ONE_LINE_COLS: usize = 20;
+/// The widest a joiner chain (an emoji ZWJ sequence) grows before the next
+/// joined character starts a new cluster.
+const MAX_CLUSTER_COLS: usize = 8;
 
 /// Estimated rendered width of `s` in a system sans-serif font at `px`.
 pub(super) fn width(s: &str, px: f64, bold: bool) -> f64 {
@@ -87,8 +90,12 @@ fn clusters(s: &str) -> Vec<Cluster<'_>> {
         let w = columns(c);
         let flag = ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
         let skin_tone = ('\u{1F3FB}'..='\u{1F3FF}').contains(&c);
-        let attaches =
-            i > 0 && (joined || skin_tone || (flag && open_flag) || (w == 0 && !c.is_whitespace()));
+        // A joiner chain is capped, so no cluster is wider than a line.
+        let attaches = i > 0
+            && ((joined && cols < MAX_CLUSTER_COLS)
+                || skin_tone
+                || (flag && open_flag)
+                || (w == 0 && !c.is_whitespace()));
         open_flag = flag && !(attaches && open_flag);
         if !attaches && i > start {
             out.push(Cluster {
@@ -294,6 +301,33 @@ mod tests {
         assert_eq!(width("\u{301}\u{200B}\u{200F}", 10.0, false), 0.0);
         assert_eq!(width("日本", 10.0, false), 20.0);
         assert!(width("é", 10.0, false) > 0.0);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 2000,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Any text at all: one or two lines, each within the line width,
+        /// and a cut only ever drops text (marked by `…`), never changes it.
+        #[test]
+        fn any_name_wraps_within_bounds(name in "\\PC{0,60}|[a-z\u{300}-\u{36f}\u{200b}-\u{200f}\u{4e00}-\u{4e20}\u{1f3fb}\u{1f1e6}-\u{1f1ff}\u{1f469} -]{0,60}") {
+            let lines = wrap_name(&name);
+            proptest::prop_assert!(!lines.is_empty() && lines.len() <= 2, "{lines:?}");
+            proptest::prop_assert!(cols(&lines).iter().all(|&c| c <= 24), "{name:?} → {lines:?}");
+            let squeeze = |s: &str| -> String {
+                s.chars().filter(|c| !c.is_whitespace() && *c != '…').collect()
+            };
+            proptest::prop_assert!(
+                squeeze(&name).starts_with(&squeeze(&lines.concat())),
+                "{name:?} → {lines:?}"
+            );
+            proptest::prop_assert!(shorten(&name, 40).chars().count() <= name.chars().count().max(1));
+            proptest::prop_assert!(width(&name, 13.0, true) >= 0.0);
+        }
     }
 
     #[test]
