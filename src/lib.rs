@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod project_root;
 pub mod render;
 pub mod suggest;
 

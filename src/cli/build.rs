@@ -50,8 +50,11 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     }
     eprint!("{report}");
     let theme = match &project.config.tm.theme {
-        Some(dir) => Theme::with_overrides(&project.config.root.join(dir))
-            .map_err(|e| CliError::Other(e.to_string()))?,
+        Some(dir) => {
+            let root = crate::project_root::ProjectRoot::new(&project.config.root)
+                .map_err(|e| CliError::Other(e.to_string()))?;
+            Theme::with_overrides(&root, dir).map_err(|e| CliError::Other(e.to_string()))?
+        }
         None => Theme::default_theme(),
     };
     let queue = QueueOptions {

@@ -85,7 +85,7 @@ impl SourceIndex {
     /// Walks the source roots and indexes them. A Rust file that cannot be
     /// read or parsed yields a TM504 warning, never a failed run.
     pub fn build(config: &Config) -> (SourceIndex, Vec<Diagnostic>) {
-        let files = walk::source_files(config);
+        let (files, refused) = walk::source_files(config);
         let rust: Vec<&PathBuf> = files
             .iter()
             .filter(|f| f.extension().is_some_and(|e| e == "rs"))
@@ -94,7 +94,7 @@ impl SourceIndex {
             .par_iter()
             .map(|rel| ((*rel).clone(), read_and_parse(config, rel)))
             .collect();
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = refused;
         let mut parsed = BTreeMap::new();
         let mut stats = IndexStats::default();
         for (file, result) in results {

@@ -1,0 +1,270 @@
+//! One build at a time per output dir, and the record of what tm wrote.
+//!
+//! Beside the output dir `book/` lives `.book.tm-state`: `tm build` holds an
+//! advisory lock on it (`flock`, released by the kernel when the process
+//! dies) for the whole write, so a second build waits instead of deleting the
+//! first one's work. The file also records the identity of every directory
+//! tm made there — device, inode and birth time to the nanosecond — which
+//! only the file system knows and git cannot carry: a pull request can
+//! commit a state file or a marker, but not a directory with a given inode
+//! and birth time, so a committed record never makes `src/` look like tm's.
+
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a build waits for another one on the same output dir.
+const WAIT: Duration = Duration::from_secs(120);
+/// A record larger than this was not written by tm; it is ignored.
+const MAX_RECORD_BYTES: u64 = 64 * 1024;
+
+/// The identity of a site directory on its file system (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirId(String);
+
+/// The identity of the site directory at `path` (never through a link):
+/// the directory's device, inode and birth time, and the inode and
+/// modification time (to the nanosecond) of the marker file `marker` in it,
+/// which tm writes first and never touches again. Renaming the directory
+/// keeps all of them; a checkout, a copy or a restore from a cache makes new
+/// ones. `None` when it is not a directory or has no marker file.
+pub fn dir_id(path: &Path, marker: &str) -> Option<DirId> {
+    let dir = path.symlink_metadata().ok()?;
+    let mark = path.join(marker).symlink_metadata().ok()?;
+    if !dir.is_dir() || !mark.is_file() {
+        return None;
+    }
+    let time = |t: std::io::Result<std::time::SystemTime>| {
+        t.ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or("-".to_owned(), |d| {
+                format!("{}.{:09}", d.as_secs(), d.subsec_nanos())
+            })
+    };
+    let (born, marked) = (time(dir.created()), time(mark.modified()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(DirId(format!(
+            "{}:{}:{born}:{}:{marked}",
+            dir.dev(),
+            dir.ino(),
+            mark.ino()
+        )))
+    }
+    #[cfg(not(unix))]
+    {
+        Some(DirId(format!("{born}:{marked}")))
+    }
+}
+
+/// The held lock on an output dir, with its record. Dropping it releases the lock.
+#[derive(Debug)]
+pub struct OutputLock {
+    file: File,
+    path: PathBuf,
+    /// The directory last installed as the site.
+    pub site: Option<DirId>,
+    /// Directories made by a build that may not have finished (its temp dir,
+    /// or the previous site moved aside).
+    pub pending: Vec<DirId>,
+}
+
+/// Why the lock could not be taken or the record kept.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another build kept the lock for longer than tm waits.
+    #[error(
+        "another `tm build` is still writing to this output dir (it holds the lock {}); waited {}s. Run the builds one after another",
+        .0.display(), WAIT.as_secs()
+    )]
+    Busy(PathBuf),
+    /// The state file is not a regular file (a link, a pipe): it was not made by tm.
+    #[error(
+        "{} is not tm's state file (it is a link or not a regular file); remove it and build again",
+        .0.display()
+    )]
+    NotAFile(PathBuf),
+    /// The file system refused.
+    #[error("cannot use {}: {source}", .path.display())]
+    Io {
+        /// The state file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl OutputLock {
+    /// The state file of the output dir `name` under `parent`.
+    pub fn path_for(parent: &Path, name: &str) -> PathBuf {
+        parent.join(format!(".{name}.tm-state"))
+    }
+
+    /// Takes the lock on the output dir `name` under `parent`, waiting for
+    /// a running build to finish, and reads the record.
+    pub fn acquire(parent: &Path, name: &str) -> Result<OutputLock, LockError> {
+        let path = OutputLock::path_for(parent, name);
+        let io = |source| LockError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Never through a committed link; never block on a committed FIFO.
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        let mut file = match options.open(&path) {
+            Ok(f) => f,
+            Err(e) if is_link_error(&e) => return Err(LockError::NotAFile(path)),
+            Err(e) => return Err(io(e)),
+        };
+        let meta = file.metadata().map_err(io)?;
+        if !meta.is_file() {
+            return Err(LockError::NotAFile(path));
+        }
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if started.elapsed() > WAIT {
+                        return Err(LockError::Busy(path));
+                    }
+                    if !told {
+                        eprintln!("waiting for another `tm build` writing to the same output dir…");
+                        told = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
+        }
+        let mut text = String::new();
+        if file.metadata().map_err(io)?.len() <= MAX_RECORD_BYTES {
+            // A record that is not text was not written by tm: it is ignored.
+            let _ = file.read_to_string(&mut text);
+        }
+        let mut lock = OutputLock {
+            file,
+            path,
+            site: None,
+            pending: Vec::new(),
+        };
+        for line in text.lines() {
+            match line.split_once(' ') {
+                Some(("site", id)) => lock.site = Some(DirId(id.to_owned())),
+                Some(("pending", id)) => lock.pending.push(DirId(id.to_owned())),
+                _ => {}
+            }
+        }
+        Ok(lock)
+    }
+
+    /// Whether the directory at `path` is one tm made here (the site or a
+    /// build's leftover), judged by its identity, never by its contents.
+    pub fn owns(&self, path: &Path, marker: &str) -> bool {
+        dir_id(path, marker)
+            .is_some_and(|id| self.site.as_ref() == Some(&id) || self.pending.contains(&id))
+    }
+
+    /// Writes the record back (still holding the lock).
+    pub fn save(&mut self) -> Result<(), LockError> {
+        let mut text = String::from(
+            "# tm build: lock and record of the output dir beside this file. Not for git.\n",
+        );
+        for id in self.site.iter() {
+            text.push_str(&format!("site {}\n", id.0));
+        }
+        for id in &self.pending {
+            text.push_str(&format!("pending {}\n", id.0));
+        }
+        let io = |source| LockError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        self.file.set_len(0).map_err(io)?;
+        self.file.rewind().map_err(io)?;
+        self.file.write_all(text.as_bytes()).map_err(io)
+    }
+}
+
+fn is_link_error(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        e.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_record_survives_a_reopen_and_ids_follow_the_directory() {
+        let parent = tempfile::tempdir().unwrap();
+        let site = parent.path().join("a");
+        std::fs::create_dir(&site).unwrap();
+        assert_eq!(dir_id(&site, "m"), None, "no marker, no identity");
+        std::fs::write(site.join("m"), "").unwrap();
+        let mut lock = OutputLock::acquire(parent.path(), "book").unwrap();
+        assert!(!lock.owns(&site, "m"));
+        lock.site = dir_id(&site, "m");
+        lock.save().unwrap();
+        drop(lock);
+        // A rename keeps the identity; a new directory with the same name
+        // and a marker with the same bytes does not.
+        let moved = parent.path().join("book");
+        std::fs::rename(&site, &moved).unwrap();
+        let lock = OutputLock::acquire(parent.path(), "book").unwrap();
+        assert!(lock.owns(&moved, "m"));
+        std::fs::remove_dir_all(&moved).unwrap();
+        std::fs::create_dir(&moved).unwrap();
+        std::fs::write(moved.join("m"), "").unwrap();
+        assert!(!lock.owns(&moved, "m"));
+    }
+
+    #[test]
+    fn a_second_lock_waits_for_the_first() {
+        let parent = tempfile::tempdir().unwrap();
+        let first = OutputLock::acquire(parent.path(), "book").unwrap();
+        let path = parent.path().to_path_buf();
+        let waiter = std::thread::spawn(move || {
+            let started = Instant::now();
+            let _second = OutputLock::acquire(&path, "book").unwrap();
+            started.elapsed()
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        drop(first);
+        assert!(waiter.join().unwrap() >= Duration::from_millis(250));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_committed_link_is_not_a_state_file() {
+        let parent = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("f"), "keep").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("f"),
+            OutputLock::path_for(parent.path(), "book"),
+        )
+        .unwrap();
+        let err = OutputLock::acquire(parent.path(), "book").unwrap_err();
+        assert!(matches!(err, LockError::NotAFile(_)), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(outside.path().join("f")).unwrap(),
+            "keep"
+        );
+    }
+}
