@@ -33,9 +33,15 @@ impl SourceText<'_> {
     fn get(&self, file: &Path) -> Option<Cow<'_, str>> {
         match self.loaded.get(file) {
             Some(t) => Some(Cow::Borrowed(&**t)),
-            None => std::fs::read_to_string(self.root.join(file))
-                .ok()
-                .map(Cow::Owned),
+            // Never through a link, never a pipe or device: only a regular
+            // file under the root (the walker listed it, a link may not).
+            None => {
+                let path = self.root.join(file);
+                path.symlink_metadata()
+                    .is_ok_and(|m| m.is_file())
+                    .then(|| std::fs::read_to_string(path).ok().map(Cow::Owned))
+                    .flatten()
+            }
         }
     }
 }
@@ -91,7 +97,8 @@ fn render_one(d: &Diagnostic, sources: &SourceText<'_>, renderer: &Renderer) -> 
         _ => Level::WARNING,
     };
     let path = d.file.display().to_string();
-    let text = sources.get(&d.file);
+    // Read only for a snippet: a whole-file finding may name a link tm refused.
+    let text = d.span.and_then(|_| sources.get(&d.file));
     let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(d.rule.code()));
     match (d.span, text.as_deref()) {
         (Some(span), Some(text)) if text.is_char_boundary(span.offset) => {

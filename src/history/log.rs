@@ -81,6 +81,8 @@ fn parse_log(repo: &Repo, text: &str) -> Result<Vec<LoggedCommit>, GitError> {
                 return Err(GitError::Parse(format!("raw diff line {meta:?}")));
             };
             let status = status.chars().next().unwrap_or('M');
+            // A symbolic link on either side is not a model (see SYMLINK_MODE).
+            let link = parts.iter().take(2).any(|m| *m == super::git::SYMLINK_MODE);
             let first = fields.next().unwrap_or_default();
             let second = if matches!(status, 'R' | 'C') {
                 fields.next()
@@ -93,6 +95,9 @@ fn parse_log(repo: &Repo, text: &str) -> Result<Vec<LoggedCommit>, GitError> {
             else {
                 continue;
             };
+            if link {
+                continue;
+            }
             let blob = |b: &str| (b != NULL_BLOB).then(|| b.to_owned());
             touches.push(FileTouch {
                 status,

@@ -29,10 +29,8 @@ pub enum LoadError {
     )]
     NoModelsDir(PathBuf),
     /// The models directory resolves (through a link) to outside the project.
-    #[error(
-        "the models directory {0} leads outside the project (through a symbolic link); tm reads only files inside the project"
-    )]
-    OutsideProject(PathBuf),
+    #[error("the models directory {0}")]
+    OutsideProject(#[from] crate::project_root::OutsideProject),
     /// A directory or file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {
@@ -206,18 +204,7 @@ fn model_files(config: &Config) -> Result<ModelFiles, LoadError> {
     }
     // The models directory itself may be a symbolic link: it must still lead
     // to a directory inside the project.
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| LoadError::Io { path, source }
-    };
-    let real_root = config.root.canonicalize().map_err(io(&config.root))?;
-    if !dir
-        .canonicalize()
-        .map_err(io(&dir))?
-        .starts_with(&real_root)
-    {
-        return Err(LoadError::OutsideProject(config.tm.models.clone()));
-    }
+    crate::project_root::ProjectRoot::new(&config.root)?.resolve(&dir)?;
     let mut out = Vec::new();
     let mut links = Vec::new();
     let mut stack = vec![dir];
