@@ -24,6 +24,7 @@ pub fn source_files(config: &Config) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let output = config.output_dir();
     let mut files = BTreeSet::new();
     let mut refused = Vec::new();
+    let models = normalize(&config.tm.models);
     let Ok(project) = ProjectRoot::new(root) else {
         return (Vec::new(), refused);
     };
@@ -69,6 +70,8 @@ pub fn source_files(config: &Config) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                         files.insert(normalize(rel));
                     }
                     Ok(_) | Err(OutsideProject::Io { .. }) => {} // a directory, or dangling
+                    // The loader speaks for the models directory (TM004 on each link).
+                    Err(_) if normalize(rel).starts_with(&models) => {}
                     Err(e) => refused.push(
                         Diagnostic::new(Rule::SkippedFile, normalize(rel), None, e.to_string())
                             .with_help(

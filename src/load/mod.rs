@@ -123,8 +123,12 @@ impl Project {
         let mut notes: Vec<Diagnostic> = links
             .into_iter()
             .map(|link| {
-                Diagnostic::new(Rule::SkippedFile, link, None, "this model file is a symbolic link, and tm does not follow links")
-                    .with_help("a link could make tm read a file outside the project: commit the model itself here")
+                let target = std::fs::read_link(config.root.join(&link))
+                    .map(|t| format!(" (to {})", crate::project_root::shown(&t)))
+                    .unwrap_or_default();
+                let message = format!("this model file is a symbolic link{target}, and tm does not follow links to models (nor does tm diff in git history)");
+                Diagnostic::new(Rule::SkippedFile, link, None, message)
+                    .with_help("a link could make tm read a file outside the project, or one model twice: commit the model itself here")
             })
             .collect();
         if files.is_empty() {
