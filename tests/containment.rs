@@ -356,3 +356,41 @@ fn a_symlinked_model_is_skipped_by_check_and_by_diff_alike() {
         "diff saw the linked model: {text}"
     );
 }
+
+#[test]
+fn an_ignore_file_linked_to_a_device_or_made_a_pipe_is_not_read() {
+    let (p, _outside) = project();
+    symlink("/dev/zero", p.root().join("src/.gitignore")).unwrap();
+    p.write("lib/ok.rs", "pub fn f() {}\n");
+    p.write("lib/piped/x.rs", "pub fn g() {}\n");
+    let fifo = p.root().join("lib/piped/.ignore");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    p.write(
+        "book.toml",
+        "[output.tm]\nsource-roots = [\"src\", \"lib\"]\n[output.tm.rules]\ncode-path-unmatched = \"off\"\n",
+    );
+    let started = std::time::Instant::now();
+    let (code, report) = p.check_json(&[]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(code, 0, "{report}");
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "TM004")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("src/.gitignore")));
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("lib/piped/.ignore is not a regular file"))
+    );
+}

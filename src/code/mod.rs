@@ -5,6 +5,7 @@
 //! Symbols and entry points are Rust-only; `code.paths` works for any file.
 
 pub mod detect;
+mod ignore_files;
 mod link;
 pub mod parse;
 mod report;

@@ -13,7 +13,9 @@ use globset::{GlobBuilder, GlobMatcher};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::project_root::{OutsideProject, ProjectRoot};
+use crate::project_root::{OutsideProject, ProjectRoot, shown};
+
+use super::ignore_files::unsafe_ignore_file;
 
 /// Every file under the configured source roots, relative to the project
 /// root, sorted, and a TM004 finding for each link that leads out of the
@@ -46,13 +48,43 @@ pub fn source_files(config: &Config) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 continue;
             }
         }
+        // `ignore` reads the ignore files of the root's ancestors and of each
+        // directory it enters: each is checked before it is read.
+        let ancestors = start.canonicalize().unwrap_or_else(|_| start.clone());
+        if let Some(why) = ancestors
+            .ancestors()
+            .find_map(|d| unsafe_ignore_file(&project, d))
+        {
+            refused.push(unwalked(
+                Path::new(CONFIG_FILE),
+                &format!("source root {}", source_root.display()),
+                why,
+            ));
+            continue;
+        }
+        let unsafe_dirs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let walker = ignore::WalkBuilder::new(&start)
             .hidden(false)
             .follow_links(false)
             .require_git(false)
             .filter_entry({
                 let output = output.clone();
-                move |e| e.file_name() != ".git" && e.path() != output
+                let project = project.clone();
+                let unsafe_dirs = unsafe_dirs.clone();
+                move |e| {
+                    if e.file_name() == ".git" || e.path() == output {
+                        return false;
+                    }
+                    if e.file_type().is_some_and(|t| t.is_dir())
+                        && let Some(why) = unsafe_ignore_file(&project, e.path())
+                    {
+                        if let Ok(mut dirs) = unsafe_dirs.lock() {
+                            dirs.push((e.path().to_path_buf(), why));
+                        }
+                        return false;
+                    }
+                    true
+                }
             })
             .build();
         for entry in walker.flatten() {
@@ -81,8 +113,24 @@ pub fn source_files(config: &Config) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 }
             }
         }
+        let dirs = std::mem::take(&mut *unsafe_dirs.lock().unwrap_or_else(|e| e.into_inner()));
+        for (dir, why) in dirs {
+            let rel = normalize(dir.strip_prefix(root).unwrap_or(&dir));
+            refused.push(unwalked(&rel, &rel.display().to_string(), why));
+        }
     }
     (files.into_iter().collect(), refused)
+}
+
+/// TM004 for a directory tm did not walk because of an unsafe ignore file.
+fn unwalked(file: &Path, what: &str, why: String) -> Diagnostic {
+    Diagnostic::new(
+        Rule::SkippedFile,
+        file,
+        None,
+        format!("tm did not walk {}: {why}", shown(Path::new(what))),
+    )
+    .with_help("ignore files are read before the files they filter: make it a small regular file committed in the project")
 }
 
 /// `./a/b` → `a/b`, so globs and `#[path]` lookups compare like with like.
