@@ -10,7 +10,7 @@
 //! and birth time, so a committed record never makes `src/` look like tm's.
 
 use std::fs::File;
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -62,7 +62,9 @@ pub fn dir_id(path: &Path, marker: &str) -> Option<DirId> {
 /// The held lock on an output dir, with its record. Dropping it releases the lock.
 #[derive(Debug)]
 pub struct OutputLock {
-    file: File,
+    /// Holds the advisory lock while this value lives.
+    _guard: File,
+    parent: PathBuf,
     path: PathBuf,
     /// The directory last installed as the site.
     pub site: Option<DirId>,
@@ -76,7 +78,7 @@ pub struct OutputLock {
 pub enum LockError {
     /// Another build kept the lock for longer than tm waits.
     #[error(
-        "another `tm build` is still writing to this output dir (it holds the lock {}); waited {}s. Run the builds one after another",
+        "another `tm build` is still writing to this output dir (it holds the lock on {}); waited {}s. Run the builds one after another",
         .0.display(), WAIT.as_secs()
     )]
     Busy(PathBuf),
@@ -106,35 +108,15 @@ impl OutputLock {
     /// a running build to finish, and reads the record.
     pub fn acquire(parent: &Path, name: &str) -> Result<OutputLock, LockError> {
         let path = OutputLock::path_for(parent, name);
-        let io = |source| LockError::Io {
-            path: path.clone(),
-            source,
-        };
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            // Never through a committed link; never block on a committed FIFO.
-            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-        }
-        let mut file = match options.open(&path) {
-            Ok(f) => f,
-            Err(e) if is_link_error(&e) => return Err(LockError::NotAFile(path)),
-            Err(e) => return Err(io(e)),
-        };
-        let meta = file.metadata().map_err(io)?;
-        if !meta.is_file() {
-            return Err(LockError::NotAFile(path));
-        }
+        let guard = lock_target(parent, name)?;
         let started = Instant::now();
         let mut told = false;
         loop {
-            match file.try_lock() {
+            match guard.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) => {
                     if started.elapsed() > WAIT {
-                        return Err(LockError::Busy(path));
+                        return Err(LockError::Busy(parent.to_path_buf()));
                     }
                     if !told {
                         eprintln!("waiting for another `tm build` writing to the same output dir…");
@@ -142,16 +124,19 @@ impl OutputLock {
                     }
                     std::thread::sleep(Duration::from_millis(50));
                 }
-                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+                Err(std::fs::TryLockError::Error(source)) => {
+                    return Err(LockError::Io {
+                        path: parent.to_path_buf(),
+                        source,
+                    });
+                }
             }
         }
-        let mut text = String::new();
-        if file.metadata().map_err(io)?.len() <= MAX_RECORD_BYTES {
-            // A record that is not text was not written by tm: it is ignored.
-            let _ = file.read_to_string(&mut text);
-        }
+        let text = read_record(&path)?;
+        remove_killed_saves(parent, &path);
         let mut lock = OutputLock {
-            file,
+            _guard: guard,
+            parent: parent.to_path_buf(),
             path,
             site: None,
             pending: Vec::new(),
@@ -173,10 +158,12 @@ impl OutputLock {
             .is_some_and(|id| self.site.as_ref() == Some(&id) || self.pending.contains(&id))
     }
 
-    /// Writes the record back (still holding the lock).
+    /// Writes the record back (still holding the lock): into a new file
+    /// renamed over the old one, so a build killed at any moment leaves
+    /// either the old record or the new one, never half of one.
     pub fn save(&mut self) -> Result<(), LockError> {
         let mut text = String::from(
-            "# tm build: lock and record of the output dir beside this file. Not for git.\n",
+            "# tm build: the record of the output dir beside this file. Not for git.\n",
         );
         for id in self.site.iter() {
             text.push_str(&format!("site {}\n", id.0));
@@ -184,14 +171,99 @@ impl OutputLock {
         for id in &self.pending {
             text.push_str(&format!("pending {}\n", id.0));
         }
+        let name = self.path.file_name().unwrap_or_default().to_string_lossy();
+        let temp = self
+            .parent
+            .join(format!("{name}.tmp-{}", std::process::id()));
         let io = |source| LockError::Io {
             path: self.path.clone(),
             source,
         };
-        self.file.set_len(0).map_err(io)?;
-        self.file.rewind().map_err(io)?;
-        self.file.write_all(text.as_bytes()).map_err(io)
+        // A leftover of a killed build with this pid: the lock says it is gone.
+        let _ = std::fs::remove_file(&temp);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        let mut file = options.open(&temp).map_err(io)?;
+        file.write_all(text.as_bytes()).map_err(io)?;
+        drop(file);
+        std::fs::rename(&temp, &self.path).map_err(io)
     }
+}
+
+/// What the lock is taken on: the output dir's parent directory itself on
+/// Unix (nothing to create, nothing a checkout can plant), a lock file
+/// beside the output elsewhere.
+fn lock_target(parent: &Path, name: &str) -> Result<File, LockError> {
+    #[cfg(unix)]
+    {
+        let _ = name;
+        File::open(parent).map_err(|source| LockError::Io {
+            path: parent.to_path_buf(),
+            source,
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let path = parent.join(format!(".{name}.tm-lock"));
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|source| LockError::Io { path, source })
+    }
+}
+
+/// Removes the half-written records of builds killed while saving (the
+/// lock is held, so their owners are gone): regular files named like
+/// [`OutputLock::save`]'s temp files, never links or directories.
+fn remove_killed_saves(parent: &Path, record: &Path) {
+    let Some(name) = record.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!("{name}.tmp-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The record's text: empty when there is none, refused when the file is a
+/// link or not a regular file, ignored when it is too large or not text.
+fn read_record(path: &Path) -> Result<String, LockError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Never through a committed link; never block on a committed FIFO.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let io = |source| LockError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(String::new()),
+        Err(e) if is_link_error(&e) => return Err(LockError::NotAFile(path.to_path_buf())),
+        Err(e) => return Err(io(e)),
+    };
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(LockError::NotAFile(path.to_path_buf()));
+    }
+    let mut text = String::new();
+    if meta.len() <= MAX_RECORD_BYTES {
+        let _ = file.read_to_string(&mut text);
+    }
+    Ok(text)
 }
 
 fn is_link_error(e: &std::io::Error) -> bool {

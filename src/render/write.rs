@@ -111,7 +111,7 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
     let old_id = dir_id(&dest, MARKER);
     if swap_atomically(&fresh, &dest) {
         // `fresh` now holds the previous site.
-        std::fs::remove_dir_all(&fresh).map_err(io(&fresh))?;
+        remove_site_dir(&fresh)?;
         return finish(&mut lock, new_id);
     }
     // No atomic exchange here: two renames. A build killed between them
@@ -125,7 +125,7 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
         let _ = std::fs::rename(&old, &dest);
         return Err(WriteError::Io { path: dest, source });
     }
-    std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    remove_site_dir(&old)?;
     finish(&mut lock, new_id)
 }
 
@@ -219,10 +219,33 @@ fn remove_stale(
         if id.is_some() && id == lock.site && dest.symlink_metadata().is_err() {
             std::fs::rename(&path, dest).map_err(io(&path))?;
         } else if lock.owns(&path, MARKER) || holds_only_a_marker(&path)? {
-            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+            remove_site_dir(&path)?;
         }
     }
     Ok(())
+}
+
+/// Removes a directory tm made, its marker last: a build killed while
+/// removing leaves a directory the record still proves, so the next build
+/// finishes the job.
+fn remove_site_dir(dir: &Path) -> Result<(), WriteError> {
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let path = entry.path();
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type().map_err(io(&path))?.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+        } else {
+            std::fs::remove_file(&path).map_err(io(&path))?;
+        }
+    }
+    let marker = dir.join(MARKER);
+    if marker.symlink_metadata().is_ok() {
+        std::fs::remove_file(&marker).map_err(io(&marker))?;
+    }
+    std::fs::remove_dir(dir).map_err(io(dir))
 }
 
 /// A temp dir of a build killed before it recorded it: empty, or only the marker.
