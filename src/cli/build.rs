@@ -90,7 +90,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
         "built {models} model{} ({} files) into {}",
         if models == 1 { "" } else { "s" },
         built.pages.len(),
-        dest.display()
+        crate::project_root::shown(&dest)
     );
     Ok(Outcome::Clean)
 }

@@ -14,6 +14,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::project_root::shown;
+
 /// How long a build waits for another one on the same output dir.
 const WAIT: Duration = Duration::from_secs(120);
 /// A record larger than this was not written by tm; it is ignored.
@@ -79,17 +81,17 @@ pub enum LockError {
     /// Another build kept the lock for longer than tm waits.
     #[error(
         "another `tm build` is still writing to this output dir (it holds the lock on {}); waited {}s. Run the builds one after another",
-        .0.display(), WAIT.as_secs()
+        shown(.0), WAIT.as_secs()
     )]
     Busy(PathBuf),
     /// The state file is not a regular file (a link, a pipe): it was not made by tm.
     #[error(
         "{} is not tm's state file (it is a link or not a regular file); remove it and build again",
-        .0.display()
+        shown(.0)
     )]
     NotAFile(PathBuf),
     /// The file system refused.
-    #[error("cannot use {}: {source}", .path.display())]
+    #[error("cannot use {}: {source}", shown(.path))]
     Io {
         /// The state file.
         path: PathBuf,

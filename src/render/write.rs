@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::Site;
 use super::output_lock::{LockError, OutputLock, dir_id};
-use crate::project_root::{OutsideProject, ProjectRoot};
+use crate::project_root::{OutsideProject, ProjectRoot, shown};
 
 /// The file in the output dir that tells a reader tm generated it. It is
 /// informational only: ownership is decided by [`OutputLock`]'s record.
@@ -22,17 +22,20 @@ const MARKER_TEXT: &str =
 pub enum WriteError {
     /// The destination is the project root or contains it.
     #[error(
-        "refusing to write the site to {0}: it is (or contains) the project root; choose a subdirectory such as `book/`"
+        "refusing to write the site to {}: it is (or contains) the project root; choose a subdirectory such as `book/`",
+        shown(.0)
     )]
     ProjectRoot(PathBuf),
     /// The destination holds files tm did not write.
     #[error(
-        "refusing to replace {0}: it is not empty and was not written by tm there (a `.tm-site` file proves nothing: a pull request can commit one; tm keeps its own record). Choose another output dir, delete this one, or pass --force"
+        "refusing to replace {}: it is not empty and was not written by tm there (a `.tm-site` file proves nothing: a pull request can commit one; tm keeps its own record). Choose another output dir, delete this one, or pass --force",
+        shown(.0)
     )]
     Foreign(PathBuf),
     /// The destination is a symbolic link: replacing it would write wherever it points.
     #[error(
-        "refusing to write the site to {0}: it is a symbolic link, and tm replaces the output dir as a whole; remove the link or choose another output dir"
+        "refusing to write the site to {}: it is a symbolic link, and tm replaces the output dir as a whole; remove the link or choose another output dir",
+        shown(.0)
     )]
     Link(PathBuf),
     /// The configured destination leads outside the project through a link.
@@ -42,7 +45,7 @@ pub enum WriteError {
     #[error(transparent)]
     Lock(#[from] LockError),
     /// A file system operation failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", shown(.path))]
     Io {
         /// The path involved.
         path: PathBuf,
