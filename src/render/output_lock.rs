@@ -61,6 +61,52 @@ pub fn dir_id(path: &Path, marker: &str) -> Option<DirId> {
     }
 }
 
+/// A fingerprint of what a directory holds: every path under it with its
+/// kind and size, sorted, hashed (FNV-1a, stable across tm versions). `None`
+/// when it cannot be listed.
+pub fn manifest(dir: &Path) -> Option<String> {
+    let mut entries = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).ok()? {
+            let entry = entry.ok()?;
+            let meta = entry.path().symlink_metadata().ok()?;
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .into_owned();
+            if meta.is_dir() {
+                stack.push(entry.path());
+                entries.push(format!("d {rel}"));
+            } else if meta.is_file() {
+                entries.push(format!("f {rel} {}", meta.len()));
+            } else {
+                entries.push(format!("o {rel}"));
+            }
+        }
+    }
+    entries.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in entries.join("\n").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    Some(format!("{}:{hash:016x}", entries.len()))
+}
+
+/// What [`OutputLock::may_replace`] decided about an existing output dir.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// tm's own site, as tm left it.
+    Yes,
+    /// tm's site, but files were added, removed or changed in it since.
+    Changed,
+    /// Not a directory tm made here.
+    NotTms,
+}
+
 /// The held lock on an output dir, with its record. Dropping it releases the lock.
 #[derive(Debug)]
 pub struct OutputLock {
@@ -70,6 +116,8 @@ pub struct OutputLock {
     path: PathBuf,
     /// The directory last installed as the site.
     pub site: Option<DirId>,
+    /// The [`manifest`] of the site as tm installed it.
+    pub files: Option<String>,
     /// Directories made by a build that may not have finished (its temp dir,
     /// or the previous site moved aside).
     pub pending: Vec<DirId>,
@@ -141,11 +189,13 @@ impl OutputLock {
             parent: parent.to_path_buf(),
             path,
             site: None,
+            files: None,
             pending: Vec::new(),
         };
         for line in text.lines() {
             match line.split_once(' ') {
                 Some(("site", id)) => lock.site = Some(DirId(id.to_owned())),
+                Some(("files", m)) => lock.files = Some(m.to_owned()),
                 Some(("pending", id)) => lock.pending.push(DirId(id.to_owned())),
                 _ => {}
             }
@@ -160,6 +210,25 @@ impl OutputLock {
             .is_some_and(|id| self.site.as_ref() == Some(&id) || self.pending.contains(&id))
     }
 
+    /// Whether the output dir at `path` may be replaced: it is the site tm
+    /// installed, holding exactly the files tm wrote (same paths, same
+    /// sizes), or a complete site a killed build had just swapped in.
+    pub fn may_replace(&self, path: &Path, marker: &str) -> Replace {
+        let Some(id) = dir_id(path, marker) else {
+            return Replace::NotTms;
+        };
+        if self.pending.contains(&id) {
+            return Replace::Yes;
+        }
+        if self.site.as_ref() != Some(&id) {
+            return Replace::NotTms;
+        }
+        match (&self.files, manifest(path)) {
+            (Some(recorded), Some(now)) if *recorded == now => Replace::Yes,
+            _ => Replace::Changed,
+        }
+    }
+
     /// Writes the record back (still holding the lock): into a new file
     /// renamed over the old one, so a build killed at any moment leaves
     /// either the old record or the new one, never half of one.
@@ -169,6 +238,9 @@ impl OutputLock {
         );
         for id in self.site.iter() {
             text.push_str(&format!("site {}\n", id.0));
+        }
+        for m in self.files.iter() {
+            text.push_str(&format!("files {m}\n"));
         }
         for id in &self.pending {
             text.push_str(&format!("pending {}\n", id.0));

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Site;
-use super::output_lock::{LockError, OutputLock, dir_id};
+use super::output_lock::{LockError, OutputLock, Replace, dir_id, manifest};
 use crate::project_root::{OutsideProject, ProjectRoot, shown};
 
 /// The file in the output dir that tells a reader tm generated it. It is
@@ -32,6 +32,12 @@ pub enum WriteError {
         shown(.0)
     )]
     Foreign(PathBuf),
+    /// tm's own site, but someone added, removed or changed files in it since.
+    #[error(
+        "refusing to replace {}: tm built it, but it now holds files tm did not write there (or tm's files were changed since); move them out of it, or pass --force",
+        shown(.0)
+    )]
+    Changed(PathBuf),
     /// The destination is a symbolic link: replacing it would write wherever it points.
     #[error(
         "refusing to write the site to {}: it is a symbolic link, and tm replaces the output dir as a whole; remove the link or choose another output dir",
@@ -91,8 +97,12 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
     let mut lock = OutputLock::acquire(parent, &name)?;
     remove_stale(&lock, parent, &name, &dest)?;
     let exists = dest.symlink_metadata().is_ok();
-    if exists && !force && !lock.owns(&dest, MARKER) && !is_empty_dir(&dest)? {
-        return Err(WriteError::Foreign(dest));
+    if exists && !force && !is_empty_dir(&dest)? {
+        match lock.may_replace(&dest, MARKER) {
+            Replace::Yes => {}
+            Replace::Changed => return Err(WriteError::Changed(dest)),
+            Replace::NotTms => return Err(WriteError::Foreign(dest)),
+        }
     }
     let fresh = parent.join(format!(".{name}.tm-new-{}", owner_tag()));
     std::fs::create_dir(&fresh).map_err(io(&fresh))?;
@@ -109,13 +119,13 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
     let new_id = dir_id(&fresh, MARKER);
     if !exists {
         std::fs::rename(&fresh, &dest).map_err(io(&dest))?;
-        return finish(&mut lock, new_id);
+        return finish(&mut lock, &dest, new_id);
     }
     let old_id = dir_id(&dest, MARKER);
     if swap_atomically(&fresh, &dest) {
         // `fresh` now holds the previous site.
         remove_site_dir(&fresh)?;
-        return finish(&mut lock, new_id);
+        return finish(&mut lock, &dest, new_id);
     }
     // No atomic exchange here: two renames. A build killed between them
     // leaves the previous site in `.NAME.tm-old-…`, which the next build
@@ -129,15 +139,17 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
         return Err(WriteError::Io { path: dest, source });
     }
     remove_site_dir(&old)?;
-    finish(&mut lock, new_id)
+    finish(&mut lock, &dest, new_id)
 }
 
-/// Records the installed site as tm's, with nothing pending.
+/// Records the site installed at `dest` as tm's, with nothing pending.
 fn finish(
     lock: &mut OutputLock,
+    dest: &Path,
     site: Option<super::output_lock::DirId>,
 ) -> Result<(), WriteError> {
     lock.site = site;
+    lock.files = manifest(dest);
     lock.pending.clear();
     Ok(lock.save()?)
 }
@@ -324,6 +336,23 @@ mod tests {
             [".book.tm-state", "book"],
             "no temporary directories left"
         );
+    }
+
+    #[test]
+    fn its_own_site_with_files_added_or_changed_is_not_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("book");
+        write_site(&site(), &dest, root.path(), false).unwrap();
+        std::fs::write(dest.join("notes.txt"), "mine").unwrap();
+        let err = write_site(&site(), &dest, root.path(), false).unwrap_err();
+        assert!(matches!(err, WriteError::Changed(_)), "{err}");
+        assert!(dest.join("notes.txt").is_file());
+        std::fs::remove_file(dest.join("notes.txt")).unwrap();
+        std::fs::write(dest.join("index.html"), "edited by hand").unwrap();
+        let err = write_site(&site(), &dest, root.path(), false).unwrap_err();
+        assert!(matches!(err, WriteError::Changed(_)), "{err}");
+        std::fs::write(dest.join("index.html"), "new").unwrap();
+        write_site(&site(), &dest, root.path(), false).unwrap();
     }
 
     #[test]
