@@ -129,6 +129,7 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
+        refuse_foreign_config_file(root, &path)?;
         // The size is checked before reading: book.toml comes from the pull request.
         let (text, from_file) = match crate::load::read_capped(&path, MAX_CONFIG_BYTES) {
             Ok(crate::load::Capped::Whole(bytes)) => match String::from_utf8(bytes) {
@@ -173,6 +174,7 @@ impl Config {
             tm,
         };
         config.validate().map_err(invalid)?;
+        config.validate_source_url(&text)?;
         Ok(config)
     }
 
@@ -233,6 +235,27 @@ impl Config {
         Ok(())
     }
 
+    /// `source-url` becomes links on the site, so it must be a web address:
+    /// `javascript:` or `data:` would run in the reader's browser, `file:`
+    /// would open their disk. The error points at the key's line.
+    fn validate_source_url(&self, text: &str) -> Result<(), ConfigError> {
+        let Some(template) = &self.tm.source_url else {
+            return Ok(());
+        };
+        let lower = template.trim_start().to_ascii_lowercase();
+        if lower.starts_with("https://") || lower.starts_with("http://") {
+            return Ok(());
+        }
+        let at = key_position(text, "source-url")
+            .map_or(String::new(), |(line, column)| format!(":{line}:{column}"));
+        Err(ConfigError::Invalid {
+            path: PathBuf::from(format!("{CONFIG_FILE}{at}")),
+            message: format!(
+                "[output.tm] source-url = {template:?} is not an http:// or https:// address: the site turns it into links, and another scheme (javascript:, data:, file:) would run or open something other than a web page. Use e.g. \"https://git.example/repo/blob/{{commit}}/{{path}}#L{{line}}\""
+            ),
+        })
+    }
+
     /// The effective severity of a rule: `book.toml`'s override, else its default.
     pub fn severity_of(&self, rule: Rule) -> Severity {
         if !rule.is_configurable() {
@@ -254,6 +277,42 @@ impl Config {
     pub fn output_dir(&self) -> PathBuf {
         self.root.join(&self.tm.output_dir)
     }
+}
+
+/// Refuses a `book.toml` that is a link leading outside the project (or
+/// into `.git`), or that is not a regular file (a FIFO would hang the read).
+fn refuse_foreign_config_file(root: &Path, path: &Path) -> Result<(), ConfigError> {
+    let Ok(meta) = path.symlink_metadata() else {
+        return Ok(()); // absent: defaults
+    };
+    if meta.is_file() {
+        return Ok(());
+    }
+    let invalid = |message: String| ConfigError::Invalid {
+        path: PathBuf::from(CONFIG_FILE),
+        message,
+    };
+    let resolved = crate::project_root::ProjectRoot::new(root)
+        .and_then(|p| p.resolve(path))
+        .map_err(|e| invalid(e.to_string()))?;
+    if !resolved.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(invalid(
+            "is not a regular file (a directory, device or pipe); replace it by the file itself"
+                .to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// The line and column (1-based) where `key` is set in TOML `text`, found
+/// by its spelling (`key =`, `"key" =`, or a dotted `….key =`).
+fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let (name, _) = line.split_once('=')?;
+        let name = name.trim();
+        let last = name.rsplit('.').next()?.trim().trim_matches(['"', '\'']);
+        (last == key).then(|| (i + 1, line.len() - line.trim_start().len() + 1))
+    })
 }
 
 /// Whether a relative path stays inside the directory it is relative to.
@@ -373,6 +432,42 @@ mod tests {
         assert!(load("[output.tm]\nmodels = \"/etc\"\n", &[]).is_err());
         assert!(load("[output.tm]\noutput-dir = \".\"\n", &[]).is_err());
         assert!(load("[output.tm]\noutput-dir = \"a/../site\"\n", &[]).is_ok());
+    }
+
+    #[test]
+    fn source_url_must_be_a_web_address_and_the_error_names_its_line() {
+        for bad in [
+            "javascript:alert(document.cookie)//{path}",
+            " JavaScript:x{path}",
+            "data:text/html,{path}",
+            "file:///etc/{path}",
+            "//evil.example/{path}",
+        ] {
+            let text = format!("[book]\ntitle = \"x\"\n\n[output.tm]\nsource-url = {bad:?}\n");
+            let err = load(&text, &[]).unwrap_err().to_string();
+            assert!(err.starts_with("book.toml:5:1: "), "{err}");
+            assert!(err.contains("not an http:// or https:// address"), "{err}");
+        }
+        let ok =
+            "[output.tm]\nsource-url = \"HTTPS://git.example/r/blob/{commit}/{path}#L{line}\"\n";
+        assert!(load(ok, &[]).is_ok());
+        let err = load("", &[("TM_OUTPUT__TM__SOURCE_URL", "javascript:{path}")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("book.toml: "), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_book_toml_linked_out_of_the_project_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "title = \"TOKEN\"").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join(CONFIG_FILE))
+            .unwrap();
+        let err = Config::load(dir.path(), []).unwrap_err().to_string();
+        assert!(err.contains("leads outside the project"), "{err}");
+        assert!(!err.contains("TOKEN"), "{err}");
     }
 
     #[test]

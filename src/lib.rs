@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod project_root;
 pub mod render;
 pub mod suggest;
 pub mod terminal;

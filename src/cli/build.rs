@@ -50,8 +50,11 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     }
     eprint!("{report}");
     let theme = match &project.config.tm.theme {
-        Some(dir) => Theme::with_overrides(&project.config.root.join(dir))
-            .map_err(|e| CliError::Other(e.to_string()))?,
+        Some(dir) => {
+            let root = crate::project_root::ProjectRoot::new(&project.config.root)
+                .map_err(|e| CliError::Other(e.to_string()))?;
+            Theme::with_overrides(&root, dir).map_err(|e| CliError::Other(e.to_string()))?
+        }
         None => Theme::default_theme(),
     };
     let queue = QueueOptions {
@@ -87,7 +90,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
         "built {models} model{} ({} files) into {}",
         if models == 1 { "" } else { "s" },
         built.pages.len(),
-        dest.display()
+        crate::project_root::shown(&dest)
     );
     Ok(Outcome::Clean)
 }

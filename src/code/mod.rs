@@ -12,6 +12,7 @@
 //! places files in module trees and `symbols` resolves a model's paths.
 
 pub mod detect;
+mod ignore_files;
 mod link;
 mod nesting;
 pub mod parse;
@@ -101,7 +102,7 @@ impl SourceIndex {
     /// Walks the source roots and indexes them. A Rust file that cannot be
     /// read or parsed yields a TM504 warning, never a failed run.
     pub fn build(config: &Config) -> (SourceIndex, Vec<Diagnostic>) {
-        let files = walk::source_files(config);
+        let (files, refused) = walk::source_files(config);
         let rust: Vec<&PathBuf> = files
             .iter()
             .filter(|f| f.extension().is_some_and(|e| e == "rs"))
@@ -111,7 +112,7 @@ impl SourceIndex {
                 .map(|rel| ((*rel).clone(), read_and_parse(config, rel, budget)))
                 .collect()
         });
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = refused;
         let mut parsed = BTreeMap::new();
         let mut stats = IndexStats::default();
         for (file, result) in results {

@@ -57,7 +57,7 @@ rules! {
     YamlSyntax = "TM001", "yaml-syntax", Error, "The file is not well-formed YAML.";
     FileShape = "TM002", "file-shape", Error, "The file is empty, too large, too deep, or not a mapping.";
     FormatVersion = "TM003", "format-version", Error, "The `tm:` format version is missing or not supported.";
-    SkippedFile = "TM004", "skipped-file", Warning, "A model file is a symbolic link, which tm does not follow.";
+    SkippedFile = "TM004", "skipped-file", Warning, "A file tm did not read: a model file that is a symbolic link, or a link under the source roots that leads outside the project.";
     NoModels = "TM005", "no-models", Warning, "The models directory holds no model file.";
     UnknownKey = "TM010", "unknown-key", Error, "A key the format does not define (often a misspelling).";
     MissingKey = "TM011", "missing-key", Error, "A required key is absent.";

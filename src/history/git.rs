@@ -12,6 +12,10 @@ use super::git_command::{
 use super::locate::{ceilings_from_env, locate};
 use super::log::{COMMIT_FORMAT, parse_log};
 
+/// git's mode for a symbolic link: never read as a model, in any revision,
+/// just as `tm check` does not follow a linked model file (TM004).
+const SYMLINK_MODE: &str = "120000";
+
 /// Why a git query failed.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -277,7 +281,7 @@ impl Repo {
             .map_err(|_| GitError::UnknownRevision(format!("merge-base of {a} and {b}")))
     }
 
-    /// The blobs under `dir` (relative to the project root) at `rev`, as
+    /// The blobs under `dir` (relative to the project root) at `rev`, links left out, as
     /// (project-relative path, blob id), sorted by path.
     pub fn tree_files(&self, rev: &str, dir: &Path) -> Result<Vec<(PathBuf, String)>, GitError> {
         let pathspec = format!(":(top,literal){}{}", self.prefix, dir.to_string_lossy());
@@ -298,7 +302,11 @@ impl Repo {
                 .split_once('\t')
                 .ok_or_else(|| GitError::Parse(format!("ls-tree entry {entry:?}")))?;
             let mut meta = meta.split(' ');
-            let (kind, id) = (meta.nth(1), meta.next());
+            let (mode, kind, id) = (meta.next(), meta.next(), meta.next());
+            // A symbolic link (mode 120000) is not a model, as on disk (TM004).
+            if mode == Some(SYMLINK_MODE) {
+                continue;
+            }
             if let (Some("blob"), Some(id), Some(rel)) = (kind, id, self.project_path(path)) {
                 files.push((rel, id.to_owned()));
             }

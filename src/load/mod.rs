@@ -30,10 +30,8 @@ pub enum LoadError {
     )]
     NoModelsDir(PathBuf),
     /// The models directory resolves (through a link) to outside the project.
-    #[error(
-        "the models directory {0} leads outside the project (through a symbolic link); tm reads only files inside the project"
-    )]
-    OutsideProject(PathBuf),
+    #[error("the models directory {0}")]
+    OutsideProject(#[from] crate::project_root::OutsideProject),
     /// A directory or file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {
@@ -126,8 +124,12 @@ impl Project {
         let mut notes: Vec<Diagnostic> = links
             .into_iter()
             .map(|link| {
-                Diagnostic::new(Rule::SkippedFile, link, None, "this model file is a symbolic link, and tm does not follow links")
-                    .with_help("a link could make tm read a file outside the project: commit the model itself here")
+                let target = std::fs::read_link(config.root.join(&link))
+                    .map(|t| format!(" (to {})", crate::project_root::shown(&t)))
+                    .unwrap_or_default();
+                let message = format!("this model file is a symbolic link{target}, and tm does not follow links to models (nor does tm diff in git history)");
+                Diagnostic::new(Rule::SkippedFile, link, None, message)
+                    .with_help("a link could make tm read a file outside the project, or one model twice: commit the model itself here")
             })
             .collect();
         if files.is_empty() {
@@ -219,18 +221,7 @@ fn model_files(config: &Config) -> Result<ModelFiles, LoadError> {
     }
     // The models directory itself may be a symbolic link: it must still lead
     // to a directory inside the project.
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| LoadError::Io { path, source }
-    };
-    let real_root = config.root.canonicalize().map_err(io(&config.root))?;
-    if !dir
-        .canonicalize()
-        .map_err(io(&dir))?
-        .starts_with(&real_root)
-    {
-        return Err(LoadError::OutsideProject(config.tm.models.clone()));
-    }
+    crate::project_root::ProjectRoot::new(&config.root)?.resolve(&dir)?;
     let mut out = Vec::new();
     let mut links = Vec::new();
     let mut stack = vec![dir];
