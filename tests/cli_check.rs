@@ -197,6 +197,7 @@ fn a_models_dir_linked_outside_the_project_is_refused() {
     let outside = TempProject::new();
     outside.write("models/secret.yaml", "tm: 1\nid: secret\n");
     let p = tempfile::tempdir().unwrap();
+    std::fs::write(p.path().join("book.toml"), "").unwrap();
     std::os::unix::fs::symlink(outside.root().join("models"), p.path().join("models")).unwrap();
     let mut cmd = assert_cmd::Command::cargo_bin("tm").unwrap();
     cmd.current_dir(p.path())

@@ -8,8 +8,10 @@ use super::{CliError, Outcome};
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// The repository to set up (default: the current directory).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    project: super::ProjectArgs,
 }
 
 const BOOK_TOML: &str = include_str!("../../themes/init/book.toml");
@@ -17,10 +19,17 @@ const EXAMPLE_MODEL: &str = include_str!("../../themes/init/example.yaml");
 
 /// Writes the files that do not exist yet and says what it did.
 pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
-    if !args.dir.is_dir() {
+    // `init` creates the project, so `-C DIR` names it rather than starting a search.
+    let dir = args
+        .project
+        .dir
+        .clone()
+        .or_else(|| args.dir.clone())
+        .unwrap_or_else(|| PathBuf::from("."));
+    if !dir.is_dir() {
         return Err(CliError::Other(format!(
             "{} is not a directory",
-            args.dir.display()
+            dir.display()
         )));
     }
     let files = [
@@ -28,7 +37,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
         (PathBuf::from("models/example.yaml"), EXAMPLE_MODEL),
     ];
     for (rel, text) in files {
-        let path = args.dir.join(&rel);
+        let path = dir.join(&rel);
         if path.exists() {
             println!("kept     {} (already exists)", rel.display());
             continue;

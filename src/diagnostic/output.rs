@@ -19,6 +19,8 @@ pub enum Format {
     Json,
     /// `::error file=…,line=…::` workflow commands for GitHub Actions.
     Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 /// Where the printer finds the text of the files findings point into.
@@ -27,10 +29,14 @@ pub struct SourceText<'a> {
     pub loaded: &'a BTreeMap<PathBuf, Arc<str>>,
     /// The project root, to read other files (Rust sources) on demand.
     pub root: &'a Path,
+    /// The project root relative to the repository's top (empty outside git):
+    /// findings to print carry it in front of their project-relative paths.
+    pub prefix: &'a Path,
 }
 
 impl SourceText<'_> {
     fn get(&self, file: &Path) -> Option<Cow<'_, str>> {
+        let file = file.strip_prefix(self.prefix).unwrap_or(file);
         match self.loaded.get(file) {
             Some(t) => Some(Cow::Borrowed(&**t)),
             None => std::fs::read_to_string(self.root.join(file))
@@ -51,6 +57,7 @@ pub fn render(
         Format::Human => render_human(findings, sources, color),
         Format::Json => render_json(findings),
         Format::Github => render_github(findings),
+        Format::Sarif => super::sarif::render(findings),
     }
 }
 
@@ -250,6 +257,7 @@ mod tests {
             &SourceText {
                 loaded: &loaded,
                 root: Path::new("."),
+                prefix: Path::new(""),
             },
             false,
         );
