@@ -89,6 +89,8 @@ pub struct TmConfig {
     pub approval_max_open_severity: ThreatSeverity,
     /// Acceptances expiring within this many days are reported (TM306) and queued.
     pub expiry_warning_days: u32,
+    /// The longest a risk acceptance may run, from `at` to `expires` (TM308).
+    pub max_acceptance_days: u32,
     /// `tm queue` lists open threats at or above this severity that have no mitigation.
     pub queue_severity: ThreatSeverity,
     /// Severity overrides per rule, by code (`TM201`) or name (`stride-coverage`).
@@ -115,6 +117,7 @@ impl Default for TmConfig {
             required_reviews: vec![ReviewKind::Security],
             approval_max_open_severity: ThreatSeverity::High,
             expiry_warning_days: 30,
+            max_acceptance_days: 365,
             queue_severity: ThreatSeverity::High,
             rules: BTreeMap::new(),
             allow_unmodelled: Vec::new(),

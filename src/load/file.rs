@@ -130,6 +130,7 @@ fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Di
     let json = shape.walk(&tree, model_schema(), "");
     let mut diagnostics = shape.diagnostics;
     let substituted = shape.substituted;
+    let invalid = std::mem::take(&mut shape.invalid);
     let Some(json) = json else {
         return (None, diagnostics);
     };
@@ -140,16 +141,9 @@ fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Di
             for d in &mut diagnostics {
                 d.model = Some(id.clone());
             }
-            (
-                Some(LoadedModel::new(
-                    file,
-                    model,
-                    complete,
-                    shared(),
-                    Some(tree),
-                )),
-                diagnostics,
-            )
+            let mut loaded = LoadedModel::new(file, model, complete, shared(), Some(tree));
+            loaded.invalid = invalid;
+            (Some(loaded), diagnostics)
         }
         Err(e) => {
             // The shape check admits only what serde accepts; reaching this is a

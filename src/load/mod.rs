@@ -54,6 +54,9 @@ pub struct LoadedModel {
     /// False when invalid values were replaced by placeholders to keep reading;
     /// only the id and reference rules run on an incomplete model.
     pub complete: bool,
+    /// Paths (`threats[3]`, `status`…) of the values with a structural
+    /// problem in or under them; empty for a complete model.
+    invalid: std::collections::BTreeSet<String>,
     /// The file's text, shared with [`Project::sources`].
     text: Arc<str>,
     /// The positioned YAML tree, built on first use: a valid model is read
@@ -77,9 +80,22 @@ impl LoadedModel {
             file: file.to_path_buf(),
             model,
             complete,
+            invalid: std::collections::BTreeSet::new(),
             text,
             tree: cell,
         }
+    }
+
+    /// Whether the value at `path` (`threats[3]`, `status`, `reviews`) and
+    /// everything under it read without a structural problem: rules judge
+    /// such an element even when another part of the file is broken.
+    pub fn is_valid(&self, path: &str) -> bool {
+        self.complete || !self.invalid.contains(path)
+    }
+
+    /// Whether element `index` of a section (`threats`, `flows`…) is valid.
+    pub fn element_valid(&self, section: &str, index: usize) -> bool {
+        self.complete || !self.invalid.contains(&format!("{section}[{index}]"))
     }
 
     /// The position of the value at `path` (e.g. `["threats", "3", "target"]`),
