@@ -592,4 +592,67 @@ mod tests {
         let c = load("", &[("TM_OUTPUT__TM__EXPIRY_WARNING_DAYS", "7")]).unwrap();
         assert_eq!(c.tm.expiry_warning_days, 7);
     }
+
+    #[test]
+    fn discovery_walks_up_to_the_nearest_book_toml() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "[book]\ntitle = \"Up\"\n").unwrap();
+        let deep = dir.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        let c = Config::discover(&deep, Vec::new()).unwrap();
+        assert_eq!(c.title, "Up");
+        assert_eq!(c.root, deep.join("../.."));
+        assert_eq!(find_root(dir.path()).unwrap(), dir.path());
+        let lonely = tempfile::tempdir().unwrap();
+        let err = Config::discover(lonely.path(), Vec::new()).unwrap_err();
+        assert!(matches!(err, ConfigError::NotFound { .. }), "{err}");
+    }
+
+    #[test]
+    fn type_errors_and_bad_entries_carry_line_and_column() {
+        let err = load("[output.tm]\n\nexpiry-warning-days = [1]\n", &[]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::At {
+                    line: 3,
+                    column: 23,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let err = load("[output.tm]\nmodels = \"../x\"\n", &[]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::At {
+                    line: 2,
+                    column: 10,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let err = load("[output.tm]\nsource-roots = [\".\", \"nope\"]\n", &[]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::At {
+                    line: 2,
+                    column: 22,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(line_column("a\nbé c", 5), (2, 3));
+    }
+
+    #[test]
+    fn max_acceptance_days_defaults_to_a_year() {
+        assert_eq!(load("", &[]).unwrap().tm.max_acceptance_days, 365);
+        let c = load("[output.tm]\nmax-acceptance-days = 90\n", &[]).unwrap();
+        assert_eq!(c.tm.max_acceptance_days, 90);
+    }
 }

@@ -220,3 +220,37 @@ fn paths_are_relative_to_the_repository_top_in_a_monorepo() {
             "--> services/pay/models/refs.yaml:15:13",
         ));
 }
+
+#[test]
+fn diff_and_history_find_the_project_from_a_subdirectory() {
+    let repo = tempfile::tempdir().unwrap();
+    let root = repo.path();
+    git(root, &["init", "-q"]);
+    std::fs::create_dir_all(root.join("svc/models")).unwrap();
+    std::fs::create_dir_all(root.join("svc/src/deep")).unwrap();
+    std::fs::write(root.join("svc/src/deep/x.rs"), "\n").unwrap();
+    std::fs::write(root.join("svc/book.toml"), "").unwrap();
+    let model =
+        std::fs::read_to_string(fixtures().join("rules/pass-TM307-mitigated-without-control.yaml"))
+            .unwrap();
+    std::fs::write(root.join("svc/models/a.yaml"), &model).unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "one"]);
+    let weakened = model.replacen(
+        "status: mitigated, mitigations: [M-1, M-2]",
+        "status: open, mitigations: [M-1, M-2]",
+        1,
+    );
+    assert_ne!(weakened, model);
+    std::fs::write(root.join("svc/models/a.yaml"), weakened).unwrap();
+    git(root, &["commit", "-q", "-am", "two"]);
+    let deep = root.join("svc/src/deep");
+    tm_in(&deep, &["diff", "HEAD~1", "HEAD", "--fail-on", "weakened"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("mitigated → open"));
+    tm_in(&deep, &["history", "backed"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("mitigated → open"));
+}
