@@ -8,8 +8,12 @@ use crate::model::ThreatStatus;
 /// Checks the mitigations of one model against the threats that use them.
 pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
     let m = &lm.model;
-    // A threat that did not read might be the one that uses a mitigation.
-    if lm.is_valid("threats") {
+    // A threat that did not read might be the one that uses a mitigation:
+    // judge only when the broken threats' own `mitigations` lists read.
+    let broken_uses = lm.broken_elements_field("threats", &m.threats, "mitigations", |t| {
+        t.mitigations.iter().map(|id| id.as_str()).collect()
+    });
+    if broken_uses.is_some() {
         for (i, x) in m.mitigations.iter().enumerate() {
             if !lm.element_valid("mitigations", i) {
                 continue;

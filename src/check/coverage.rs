@@ -108,11 +108,17 @@ pub fn gaps_reported(model: &Model, gaps: usize, required: usize) -> bool {
 pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
     let m = &lm.model;
     check_reasons(lm, out);
-    // Gaps depend on every threat and on the model's risk and status: judge
-    // them only when those read whole.
-    if !(lm.is_valid("threats") && lm.is_valid("risk") && lm.is_valid("status")) {
+    // Gaps depend on the model's risk and status, and on every threat: an
+    // element that a broken threat targets might be answered by it, so it
+    // is left alone; when a broken threat's target is unknown, all are.
+    if !(lm.is_valid("risk") && lm.is_valid("status")) {
         return;
     }
+    let Some(unsure) =
+        lm.broken_elements_field("threats", &m.threats, "target", |t| vec![t.target.as_str()])
+    else {
+        return;
+    };
     if m.status == crate::model::ModelStatus::Retired {
         return;
     }
@@ -151,7 +157,7 @@ pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
                 }),
         );
     for (section, i, id, what, required, notes) in elements {
-        if !lm.element_valid(section, i) {
+        if !lm.element_valid(section, i) || unsure.contains(&id) {
             continue;
         }
         let gaps: Vec<StrideCategory> = required
