@@ -13,6 +13,9 @@ use crate::model::Severity as ThreatSeverity;
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE: &str = "book.toml";
 
+/// A larger `book.toml` is refused unread: configuration is a page of text.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// A problem with `book.toml` itself (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -168,6 +171,18 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
+        // The checkout is hostile: the size is checked before reading.
+        if let Ok(meta) = std::fs::metadata(&path)
+            && meta.len() > MAX_CONFIG_BYTES
+        {
+            return Err(ConfigError::Invalid {
+                path,
+                message: format!(
+                    "the file is {} bytes; tm reads a book.toml of up to {MAX_CONFIG_BYTES} bytes",
+                    meta.len()
+                ),
+            });
+        }
         let (text, from_file) = match std::fs::read_to_string(&path) {
             Ok(text) => (text, true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), false),
@@ -647,6 +662,13 @@ mod tests {
             "{err:?}"
         );
         assert_eq!(line_column("a\nbé c", 5), (2, 3));
+    }
+
+    #[test]
+    fn an_oversized_book_toml_is_refused_unread() {
+        let big = format!("# {}\n", "x".repeat(MAX_CONFIG_BYTES as usize));
+        let err = load(&big, &[]).unwrap_err().to_string();
+        assert!(err.contains("up to 1048576 bytes"), "{err}");
     }
 
     #[test]

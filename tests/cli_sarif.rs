@@ -122,6 +122,12 @@ fn validator() -> Option<PathBuf> {
     if local.is_file() {
         return Some(local);
     }
+    // Other platforms: npm's launcher for the platform package it installed.
+    let launcher =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/sarif/node_modules/.bin/sarif-multitool");
+    if launcher.is_file() {
+        return Some(launcher);
+    }
     let on_path = std::process::Command::new("sarif-multitool")
         .arg("--version")
         .output();
