@@ -311,9 +311,9 @@ fn max_acceptance_days_sets_the_longest_acceptance() {
             .map(|d| d["line"].as_u64().unwrap())
             .collect()
     };
-    assert_eq!(lines(&p), [20, 34]);
+    assert_eq!(lines(&p), [21, 35, 48]);
     p.write("book.toml", "[output.tm]\nmax-acceptance-days = 366\n");
-    assert_eq!(lines(&p), [20], "366 days are now within the term");
+    assert_eq!(lines(&p), [21, 48], "366 days are now within the term");
     p.write(
         "book.toml",
         "[output.tm.rules]\nacceptance-term = \"off\"\n",

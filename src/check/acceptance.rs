@@ -36,7 +36,16 @@ pub fn check_model(config: &Config, lm: &LoadedModel, out: &mut Vec<Diagnostic>)
             )),
             Some(expires) => {
                 let term = a.at.days_until(expires);
-                if term > i64::from(max) {
+                if term < 0 {
+                    out.push(diag(
+                        &["threats", &i, "acceptance", "expires"],
+                        format!(
+                            "the acceptance of `{}` expires on {expires}, before it was given ({})",
+                            t.id, a.at
+                        ),
+                        "check the dates: `at` is when the risk was accepted, `expires` when the acceptance lapses".to_owned(),
+                    ));
+                } else if term > i64::from(max) {
                     out.push(diag(
                         &["threats", &i, "acceptance", "expires"],
                         format!(
