@@ -139,3 +139,51 @@ fn has_disclosure_threat(m: &Model, f: &Flow) -> bool {
             .iter()
             .any(|n| n.stride.0.contains(&disclosure) && !n.reason.trim().is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn findings(yaml: &str) -> Vec<(Rule, String)> {
+        let head = "tm: 1\nid: m\ntitle: M\nstatus: in-review\nrisk: low\n";
+        let (_, (lm, diags)) =
+            crate::load::load_model_text(Path::new("m.yaml"), format!("{head}{yaml}").into_bytes());
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut out = Vec::new();
+        check_model(&lm.expect("model"), &mut out);
+        out.into_iter().map(|d| (d.rule, d.message)).collect()
+    }
+
+    const ZONES: &str = "zones: [a, b]\ndata:\n  - {id: pub, name: P, classification: public}\n  - {id: conf, name: C, classification: confidential}\n  - {id: res, name: R, classification: restricted}\ncomponents:\n  - {id: x, name: X, kind: service, zone: a}\n  - {id: y, name: Y, kind: service, zone: b}\nboundaries:\n  - {id: ab, between: [b, a]}\n";
+
+    #[test]
+    fn the_most_sensitive_data_is_named() {
+        let got = findings(&format!(
+            "{ZONES}flows:\n  - {{id: f, from: x, to: y, data: [pub, res, conf], encrypted: false}}\n"
+        ));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, Rule::UnprotectedSensitiveFlow);
+        assert!(got[0].1.contains("restricted data `res`"), "{}", got[0].1);
+    }
+
+    #[test]
+    fn unknown_encryption_public_data_and_other_models_are_not_judged() {
+        let flows = "flows:\n  - {id: f1, from: x, to: y, data: [res]}\n  - {id: f2, from: x, to: y, data: [pub], encrypted: false}\n  - {id: f3, from: x, to: other/z}\n";
+        assert_eq!(findings(&format!("{ZONES}{flows}")), []);
+    }
+
+    #[test]
+    fn a_missing_boundary_is_named_by_its_zones() {
+        let yaml = ZONES.replace("boundaries:\n  - {id: ab, between: [b, a]}\n", "");
+        let got = findings(&format!("{yaml}flows:\n  - {{id: f, from: y, to: x}}\n"));
+        assert_eq!(
+            got,
+            [(
+                Rule::UndeclaredBoundary,
+                "flow `f` goes from zone `b` to zone `a`, but no boundary is declared between them"
+                    .to_owned()
+            )]
+        );
+    }
+}

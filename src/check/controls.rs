@@ -85,3 +85,41 @@ pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn rules(yaml: &str) -> Vec<Rule> {
+        let head = "tm: 1\nid: m\ntitle: M\nstatus: in-review\nrisk: low\ncomponents:\n  - {id: x, name: X, kind: service}\n";
+        let (_, (lm, _)) =
+            crate::load::load_model_text(Path::new("m.yaml"), format!("{head}{yaml}").into_bytes());
+        let mut out = Vec::new();
+        check_model(&lm.expect("model"), &mut out);
+        out.into_iter().map(|d| d.rule).collect()
+    }
+
+    fn threat(status: &str, extra: &str) -> String {
+        format!(
+            "threats:\n  - {{id: T, target: x, stride: spoofing, title: t, likelihood: low, impact: low, severity: low, status: {status}{extra}}}\n"
+        )
+    }
+
+    #[test]
+    fn a_rejected_control_does_not_back_a_mitigated_threat() {
+        let m = "mitigations:\n  - {id: M, control: c, status: rejected}\n";
+        let t = threat("mitigated", ", mitigations: [M]");
+        assert_eq!(rules(&format!("{t}{m}")), [Rule::MitigatedWithoutControl]);
+        let m = "mitigations:\n  - {id: M, control: c, status: verified}\n";
+        assert_eq!(rules(&format!("{t}{m}")), []);
+    }
+
+    #[test]
+    fn a_broken_threat_that_lists_the_mitigation_still_counts_as_a_use() {
+        // `titel` breaks the threat, but its `mitigations` list read whole.
+        let t = "threats:\n  - {id: T, target: x, stride: spoofing, titel: t, likelihood: low, impact: low, severity: low, status: open, mitigations: [M]}\n";
+        let m = "mitigations:\n  - {id: M, control: c, status: proposed}\n  - {id: N, control: d, status: proposed}\n";
+        assert_eq!(rules(&format!("{t}{m}")), [Rule::UnreferencedMitigation]);
+    }
+}
