@@ -230,7 +230,12 @@ fn security_severity(rule: Rule) -> f32 {
     let code: u32 = rule.code()[2..].parse().unwrap_or(0);
     match rule {
         Rule::ExpiredAcceptance | Rule::OpenThreatInApproved => 8.0,
-        Rule::UnmodelledEntryPoint | Rule::MissingSignoff | Rule::MissingAcceptance => 7.0,
+        Rule::UnprotectedSensitiveFlow => 7.5,
+        Rule::UnmodelledEntryPoint
+        | Rule::MissingSignoff
+        | Rule::MissingAcceptance
+        | Rule::MitigatedWithoutControl => 7.0,
+        Rule::UndeclaredBoundary => 6.0,
         _ if code < 100 => 3.0,
         _ if code < 200 => 5.0,
         _ if code < 300 => 6.0,
