@@ -467,6 +467,15 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// The parser's message without its own snippet, with a hint for the common case.
 fn describe_toml_error(e: &toml::de::Error) -> String {
     let message = e.message().trim().to_owned();
+    // "unknown field `model`, expected one of `models`, …": name the likely key.
+    if message.starts_with("unknown field") || message.starts_with("unknown variant") {
+        let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+        if let Some((given, allowed)) = quoted.split_first()
+            && let Some(s) = crate::suggest::did_you_mean(given, allowed.iter().copied())
+        {
+            return format!("{message}: did you mean `{s}`?");
+        }
+    }
     let hint = if message.contains("unknown field") {
         " (`[output.tm]` keys are listed in the README and in the book.toml `tm init` writes)"
     } else if message.contains("invalid type") {

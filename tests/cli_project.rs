@@ -130,6 +130,14 @@ fn a_wrong_type_in_book_toml_names_its_line_and_column() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("book.toml:2:20: invalid type"));
+    p.write("book.toml", "[output.tm]\nmodel = \"models\"\n");
+    tm_in(p.root(), &["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "book.toml:2:1: unknown field `model`",
+        ))
+        .stderr(predicate::str::contains("did you mean `models`?"));
     p.write("book.toml", "[output.tm.rules]\nstride-coverag = \"off\"\n");
     tm_in(p.root(), &["check"])
         .assert()
