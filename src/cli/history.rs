@@ -38,7 +38,7 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
     let config = args.project.config()?;
     let history = ProjectHistory::extract(&config).map_err(|e| CliError::Other(e.to_string()))?;
     if let Some(note) = &history.reach.note {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", crate::terminal::escape_line(note));
     }
     if !history.reach.available {
         return Ok(Outcome::Clean);
@@ -93,7 +93,8 @@ fn render_history(h: &ModelHistory) -> String {
             let _ = writeln!(out, "  · {}", describe(c, &e.labels).replace('`', ""));
         }
     }
-    out
+    // Commit subjects, authors and titles: shown, never obeyed by the terminal.
+    crate::terminal::escape_text(&out).into_owned()
 }
 
 fn render_timelines(h: &ModelHistory) -> String {
@@ -118,5 +119,5 @@ fn render_timelines(h: &ModelHistory) -> String {
             );
         }
     }
-    out
+    crate::terminal::escape_text(&out).into_owned()
 }

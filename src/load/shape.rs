@@ -89,6 +89,15 @@ impl<'a> ShapeCheck<'a> {
             .or_else(|| schema.get("oneOf"))
             .and_then(Value::as_array)
         {
+            // A documented enum is a `oneOf` of `const`s: check it as one
+            // enum, so the help lists every allowed value and the nearest.
+            let consts: Option<Vec<Value>> = branches
+                .iter()
+                .map(|b| self.resolve(b).get("const").cloned())
+                .collect();
+            if let Some(allowed) = consts.filter(|c| !c.is_empty()) {
+                return self.check_enum(node, &allowed, path);
+            }
             return self.walk_alternatives(node, branches, path);
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
