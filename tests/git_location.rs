@@ -68,6 +68,8 @@ fn a_directory_outside_any_work_tree_has_no_history_even_beside_repository_files
         ("objects/info/keep", ""),
         ("refs/heads/keep", ""),
         ("models/api.yaml", MODEL),
+        // tm finds its project by book.toml.
+        ("book.toml", ""),
     ] {
         let p = dir.path().join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();

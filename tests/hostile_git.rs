@@ -32,6 +32,7 @@ fn with_review(commit: &str) -> String {
 /// the first commit, then code and model changes after the review.
 fn project_in_subdir() -> ScriptedRepo {
     let repo = ScriptedRepo::new();
+    // The project is `proj/`: its own book.toml is the one tm finds.
     repo.write("proj/book.toml", "");
     repo.write("proj/src/lib.rs", "pub fn a() {}\n");
     repo.write("proj/models/api.yaml", MODEL);

@@ -30,6 +30,8 @@ fn model(names: &[&str]) -> String {
             i - 1
         ));
     }
+    // The flows cross between the zones: a declared boundary (TM601).
+    y.push_str("boundaries:\n  - {id: edge, between: [outer, inner]}\n");
     y
 }
 

@@ -9,8 +9,10 @@ use crate::project_root::{OutsideProject, ProjectRoot, shown};
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// The repository to set up (default: the current directory).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    project: super::ProjectArgs,
 }
 
 const BOOK_TOML: &str = include_str!("../../themes/init/book.toml");
@@ -21,13 +23,20 @@ const EXAMPLE_MODEL: &str = include_str!("../../themes/init/example.yaml");
 /// followed: `tm init` never writes through a `models` or `book.toml` link
 /// that leads elsewhere (`tm check` would refuse to read it too).
 pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
-    if !args.dir.is_dir() {
+    // `init` creates the project, so `-C DIR` names it rather than starting a search.
+    let dir = args
+        .project
+        .dir
+        .clone()
+        .or_else(|| args.dir.clone())
+        .unwrap_or_else(|| PathBuf::from("."));
+    if !dir.is_dir() {
         return Err(CliError::Other(format!(
             "{} is not a directory",
-            shown(&args.dir)
+            shown(&dir)
         )));
     }
-    let project = ProjectRoot::new(&args.dir).map_err(|e| CliError::Other(e.to_string()))?;
+    let project = ProjectRoot::new(&dir).map_err(|e| CliError::Other(e.to_string()))?;
     let files = [
         (PathBuf::from("book.toml"), BOOK_TOML),
         (PathBuf::from("models/example.yaml"), EXAMPLE_MODEL),
@@ -37,7 +46,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
     // directory as it was.
     let mut to_write = Vec::new();
     for (rel, text) in files {
-        let path = args.dir.join(&rel);
+        let path = dir.join(&rel);
         if path.symlink_metadata().is_ok() {
             // An existing file is kept, but a link is judged by where it leads.
             project.resolve(&rel).map_err(refuse)?;

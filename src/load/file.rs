@@ -185,6 +185,7 @@ fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Di
     let mut diagnostics = super::strict::yaml11_number_diagnostics(file, text, &tree);
     diagnostics.extend(shape.diagnostics);
     let substituted = shape.substituted;
+    let invalid = std::mem::take(&mut shape.invalid);
     let Some(json) = json else {
         return (None, diagnostics);
     };
@@ -195,16 +196,9 @@ fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Di
             for d in &mut diagnostics {
                 d.model = Some(id.clone());
             }
-            (
-                Some(LoadedModel::new(
-                    file,
-                    model,
-                    complete,
-                    shared(),
-                    Some(tree),
-                )),
-                diagnostics,
-            )
+            let mut loaded = LoadedModel::new(file, model, complete, shared(), Some(tree));
+            loaded.invalid = invalid;
+            (Some(loaded), diagnostics)
         }
         Err(e) => {
             // The shape check admits only what serde accepts; reaching this is a

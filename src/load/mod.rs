@@ -53,6 +53,9 @@ pub struct LoadedModel {
     /// False when invalid values were replaced by placeholders to keep reading;
     /// only the id and reference rules run on an incomplete model.
     pub complete: bool,
+    /// Paths (`threats[3]`, `status`…) of the values with a structural
+    /// problem in or under them; empty for a complete model.
+    invalid: std::collections::BTreeSet<String>,
     /// The file's text, shared with [`Project::sources`].
     text: Arc<str>,
     /// The positioned YAML tree, built on first use: a valid model is read
@@ -76,9 +79,53 @@ impl LoadedModel {
             file: file.to_path_buf(),
             model,
             complete,
+            invalid: std::collections::BTreeSet::new(),
             text,
             tree: cell,
         }
+    }
+
+    /// Whether the value at `path` (`threats[3]`, `status`, `reviews`) and
+    /// everything under it read without a structural problem: rules judge
+    /// such an element even when another part of the file is broken.
+    pub fn is_valid(&self, path: &str) -> bool {
+        self.complete || !self.invalid.contains(path)
+    }
+
+    /// The values of one field (`target`, `mitigations`) over the elements of
+    /// a section that did not read whole, as far as that field itself read;
+    /// `None` when some of them are unknown (the field, or the section, is
+    /// broken). Rules that weigh a whole section use it to skip only what a
+    /// broken element could change.
+    pub fn broken_elements_field<'a, T>(
+        &'a self,
+        section: &str,
+        items: &'a [T],
+        field: &str,
+        get: impl Fn(&'a T) -> Vec<&'a str>,
+    ) -> Option<Vec<&'a str>> {
+        if self.is_valid(section) {
+            return Some(Vec::new());
+        }
+        let mut out = Vec::new();
+        let mut any_broken = false;
+        for (i, item) in items.iter().enumerate() {
+            if self.element_valid(section, i) {
+                continue;
+            }
+            any_broken = true;
+            if !self.is_valid(&format!("{section}[{i}].{field}")) {
+                return None;
+            }
+            out.extend(get(item));
+        }
+        // The section is broken but none of its elements is: its shape is.
+        any_broken.then_some(out)
+    }
+
+    /// Whether element `index` of a section (`threats`, `flows`…) is valid.
+    pub fn element_valid(&self, section: &str, index: usize) -> bool {
+        self.complete || !self.invalid.contains(&format!("{section}[{index}]"))
     }
 
     /// The position of the value at `path` (e.g. `["threats", "3", "target"]`),
