@@ -1,11 +1,12 @@
 //! `tm diff [BASE] [HEAD]`: the semantic diff of the models between two revisions.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{CliError, Outcome, ProjectArgs};
-use crate::history::diff::markdown;
-use crate::history::{DiffPolicy, Repo, Snapshot, diff_snapshots, violations};
+use crate::config::CONFIG_FILE;
+use crate::history::diff::{check_commit, check_working_tree, diff_revisions, markdown};
+use crate::history::{DiffPolicy, Repo, violations};
 use crate::model::Date;
 
 /// How `tm diff` prints.
@@ -26,7 +27,8 @@ pub struct DiffArgs {
     base: Option<String>,
     /// The new revision (default: the working tree, committed or not).
     head: Option<String>,
-    /// The project directory: where book.toml is.
+    /// Where to start looking for the project: the nearest directory at or
+    /// above it that holds book.toml (default: the current directory).
     #[arg(long, short = 'C', default_value = ".")]
     dir: PathBuf,
     /// The date to judge the working tree's expiries on (YYYY-MM-DD); default: the system clock.
@@ -41,9 +43,13 @@ pub struct DiffArgs {
 }
 
 /// Runs the diff and prints it; exit 1 when a `--fail-on` policy is broken.
+///
+/// Both revisions are judged by the full `tm check` with their own
+/// `book.toml`: a committed revision is written from git into a temporary
+/// directory and analysed there, code cross-check included.
 pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     let project = ProjectArgs {
-        dir: args.dir.clone(),
+        dir: project_root(&args.dir),
         today: args.today,
     };
     let config = project.config()?;
@@ -59,21 +65,29 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
         Some(rev) => rev.clone(),
         None => default_base(&repo).map_err(git_err)?,
     };
-    let snap_err = |e: crate::history::SnapshotError| CliError::Other(e.to_string());
-    let base = Snapshot::at_commit(&repo, config.clone(), &base_rev, today).map_err(snap_err)?;
-    let head = match &args.head {
-        Some(rev) => Snapshot::at_commit(&repo, config, rev, today),
-        None => Snapshot::working_tree(config, today),
-    }
-    .map_err(snap_err)?;
-    let diff = diff_snapshots(&base, &head);
-    let broken = violations(&diff, &head, &args.fail_on);
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let check_err = |e: crate::history::diff::CheckoutError| CliError::Other(e.to_string());
+    let base = check_commit(&repo, &base_rev, &env, today).map_err(check_err)?;
+    let (head, head_commit) = match &args.head {
+        Some(rev) => (
+            check_commit(&repo, rev, &env, today).map_err(check_err)?,
+            repo.resolve(rev).ok(),
+        ),
+        None => (
+            check_working_tree(config, today).map_err(check_err)?,
+            repo.resolve("HEAD").ok(),
+        ),
+    };
+    let diff = diff_revisions(&base, &head, head_commit.as_deref());
+    let broken = violations(&diff, &head.snapshot, &args.fail_on);
     let out = match args.format {
         DiffFormat::Human => markdown::render_text(&diff),
         DiffFormat::Markdown => markdown::render_markdown(&diff),
         DiffFormat::Json => {
             let doc = serde_json::json!({ "diff": diff, "policy_violations": broken });
-            serde_json::to_string_pretty(&doc).expect("diff serializes") + "\n"
+            serde_json::to_string_pretty(&doc)
+                .map_err(|e| CliError::Other(format!("cannot write the JSON: {e}")))?
+                + "\n"
         }
     };
     emit(&out)?;
@@ -81,7 +95,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
         eprintln!(
             "policy {}: {}: {}",
             policy_name(v.policy),
-            v.model,
+            crate::history::diff::words::plain_text(&v.model),
             v.message
         );
     }
@@ -90,6 +104,31 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Failed
     })
+}
+
+/// The nearest directory at or above `start` holding book.toml, as cargo
+/// finds Cargo.toml; else the top of the git work tree holding `start`, so
+/// that a run from a subdirectory judges the same project; else `start`.
+fn project_root(start: &Path) -> PathBuf {
+    let Ok(absolute) = std::path::absolute(start) else {
+        return start.to_path_buf();
+    };
+    if let Some(dir) = absolute
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+    {
+        return dir.to_path_buf();
+    }
+    match Repo::discover(&absolute) {
+        Ok(Some(repo)) => {
+            let depth = Path::new(repo.prefix()).components().count();
+            absolute
+                .ancestors()
+                .nth(depth)
+                .map_or(absolute.clone(), Path::to_path_buf)
+        }
+        _ => start.to_path_buf(),
+    }
 }
 
 /// Writes a command's output to stdout. A reader that went away (`| head`)

@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{CliError, Outcome, ProjectArgs};
-use crate::history::diff::markdown::describe;
+use crate::history::diff::markdown::describe_plain;
 use crate::history::{ModelHistory, ProjectHistory, Revision, threat_timelines};
 
 /// Arguments of `tm history`.
@@ -83,7 +83,7 @@ fn render_history(h: &ModelHistory) -> String {
             let _ = writeln!(out, "  · no change in threat-model terms (formatting only)");
         }
         for c in &e.changes {
-            let _ = writeln!(out, "  · {}", describe(c, &e.labels).replace('`', ""));
+            let _ = writeln!(out, "  · {}", describe_plain(c, &e.labels));
         }
     }
     out
@@ -107,7 +107,7 @@ fn render_timelines(h: &ModelHistory) -> String {
                 out,
                 "  {}: {}",
                 revision_line(&e.revision),
-                describe(&e.change, &labels).replace('`', "")
+                describe_plain(&e.change, &labels)
             );
         }
     }

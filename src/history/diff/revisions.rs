@@ -1,0 +1,126 @@
+//! The diff of two fully checked revisions: the models' semantic diff, plus
+//! what only a full check shows — `book.toml` policy changes and new
+//! unmodelled entry points — and links from threats to their lines.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::checkout::CheckedRevision;
+use super::settings::compare_configs;
+use super::{Change, SemanticDiff, Summary, diff_snapshots};
+use crate::code::EntryPoint;
+use crate::diagnostic::Rule;
+
+/// Compares two checked revisions. `head_commit` is the commit the head's
+/// files are at (the working tree's HEAD), for `source-url` links.
+pub fn diff_revisions(
+    base: &CheckedRevision,
+    head: &CheckedRevision,
+    head_commit: Option<&str>,
+) -> SemanticDiff {
+    let mut diff = diff_snapshots(&base.snapshot, &head.snapshot);
+    let (old_config, new_config) = (&base.snapshot.project.config, &head.snapshot.project.config);
+    let mut project = compare_configs(old_config, new_config);
+    let severity = new_config.severity_of(Rule::UnmodelledEntryPoint);
+    project.extend(
+        new_entry_points(&base.code.unmodelled, &head.code.unmodelled)
+            .into_iter()
+            .map(|e| Change::EntryPointUnmodelled {
+                file: e.file.to_string_lossy().replace('\\', "/"),
+                line: e.span.line,
+                what: e.what.to_owned(),
+                symbol: e.symbol.clone(),
+                severity,
+            }),
+    );
+    project.append(&mut diff.project);
+    diff.project = project;
+    if let Some(template) = &new_config.tm.source_url {
+        for m in &mut diff.models {
+            let Some(loaded) = head.snapshot.project.model(&m.model) else {
+                continue;
+            };
+            m.links = threat_links(loaded, m.changes.iter(), template, head_commit);
+        }
+    }
+    diff.summary = Summary::of(&diff);
+    diff
+}
+
+/// The entry points of `head` that `base` did not have, compared by file,
+/// detector, item and description (not by line: code added above one is no
+/// new entry point), counting duplicates.
+fn new_entry_points<'a>(base: &[EntryPoint], head: &'a [EntryPoint]) -> Vec<&'a EntryPoint> {
+    type Key<'k> = (&'k Path, &'static str, Option<&'k str>, &'static str);
+    let key = |e: &'a EntryPoint| -> Key<'a> {
+        (e.file.as_path(), e.detector, e.symbol.as_deref(), e.what)
+    };
+    let mut seen: BTreeMap<Key, usize> = BTreeMap::new();
+    for e in base {
+        *seen
+            .entry((e.file.as_path(), e.detector, e.symbol.as_deref(), e.what))
+            .or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for e in head {
+        match seen.get_mut(&key(e)) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(e),
+        }
+    }
+    out
+}
+
+/// Links to the line of each threat that `changes` name, in the head model.
+fn threat_links<'c>(
+    loaded: &crate::LoadedModel,
+    changes: impl Iterator<Item = &'c Change>,
+    template: &str,
+    commit: Option<&str>,
+) -> BTreeMap<String, String> {
+    let mut links = BTreeMap::new();
+    for id in changes.filter_map(Change::threat) {
+        let Some(index) = loaded.model.threats.iter().position(|t| &t.id == id) else {
+            continue;
+        };
+        let line = loaded.span_at(&["threats", &index.to_string()]).line;
+        if let Some(url) = crate::code::source_url(template, commit, &loaded.file, Some(line)) {
+            links.insert(id.to_string(), url);
+        }
+    }
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::EntryKind;
+    use crate::diagnostic::Span;
+
+    fn entry(file: &str, line: u32) -> EntryPoint {
+        EntryPoint {
+            file: file.into(),
+            span: Span {
+                line,
+                column: 1,
+                offset: 0,
+                len: 1,
+            },
+            detector: "main",
+            kind: EntryKind::Main,
+            what: "`main`",
+            symbol: Some("app::main".into()),
+            marker: None,
+        }
+    }
+
+    #[test]
+    fn a_moved_line_is_no_new_entry_point_but_a_renamed_file_is() {
+        let base = [entry("src/main.rs", 3)];
+        assert!(new_entry_points(&base, &[entry("src/main.rs", 9)]).is_empty());
+        let renamed = [entry("src/bin.rs", 3)];
+        assert_eq!(new_entry_points(&base, &renamed).len(), 1);
+        let twice = [entry("src/main.rs", 3), entry("src/main.rs", 9)];
+        assert_eq!(new_entry_points(&base, &twice).len(), 1);
+    }
+}
