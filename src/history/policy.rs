@@ -43,7 +43,7 @@ pub fn violations(
 ) -> Vec<PolicyViolation> {
     let mut out = Vec::new();
     let empty = std::collections::BTreeMap::new();
-    let project = diff.project.iter().map(|c| ("book.toml", &empty, c));
+    let project = diff.project.iter().map(|c| ("project", &empty, c));
     let models = diff.models.iter().flat_map(|m| {
         m.changes
             .iter()

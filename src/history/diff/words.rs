@@ -102,18 +102,23 @@ pub fn plain_text(s: &str) -> String {
 /// Text as inline Markdown that renders as exactly that text: the
 /// punctuation that starts inline Markdown backslash-escaped (emphasis, code,
 /// links and images — `(` only matters after `]`, HTML, entities, table
-/// cells, strikethrough, math), `@` followed by a word joiner so no one is
-/// mentioned, one line. Block syntax (`#`, `-`, `1.`) only matters at the
+/// cells, strikethrough, math), an `@` that starts a word followed by a word
+/// joiner so no one is mentioned, one line. Block syntax (`#`, `-`, `1.`) only matters at the
 /// start of a line, where user text never goes.
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    let mut after_word = false;
     for c in plain_text(s).chars() {
+        let mention = c == '@' && !after_word;
+        after_word = c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
-            '@' => out.push_str("@\u{2060}"),
+            // An `@` that starts a word would mention someone; one inside a
+            // word (an e-mail address) would not.
+            '@' if mention => out.push_str("@\u{2060}"),
             c => out.push(c),
         }
     }
@@ -165,6 +170,8 @@ mod tests {
         let title = "`x` @team <script>alert(1)</script> [x](javascript:alert(1)) a|b *em*";
         let md = escape_markdown(title);
         assert!(!md.contains("@team"), "{md}");
+        // E-mail addresses stay as they are.
+        assert_eq!(escape_markdown("a@b.example"), "a@b.example");
         assert!(!md.replace(r"\<", "").contains('<'), "{md}");
         assert!(!md.contains("[x]("), "{md}");
         assert!(md.contains(r"a\|b"), "{md}");
