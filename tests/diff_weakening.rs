@@ -140,7 +140,7 @@ fn weakenings() -> Vec<(&'static str, Vec<Edit>, &'static str)> {
         (
             "drop-open-threat",
             vec![Replace(m, block("  - id: T-1\n"), "")],
-            "threat `T-1` “Fake session” removed (was open)",
+            "threat `T-1` “Fake session” removed (was open, severity critical)",
         ),
         (
             "lower-severity",
@@ -679,4 +679,73 @@ fn hostile_text_is_escaped_in_the_comment_and_kept_in_the_json() {
     // And the terminal gets it without control characters or escapes.
     let (_, text, _) = diff(repo.path(), "hostile", "human");
     assert!(text.contains(title), "{text}");
+}
+
+/// A model with component `c` and the given threats (YAML list items).
+fn small_model(id: &str, threats: &str) -> String {
+    format!(
+        "tm: 1\nid: {id}\ntitle: {id}\nstatus: draft\nrisk: low\ncomponents:\n  - {{id: c, name: C, kind: service}}\nthreats:\n{threats}"
+    )
+}
+
+const X1_OPEN: &str = "  - {id: X-1, target: c, stride: spoofing, title: Forged token, likelihood: high, impact: high, severity: high, status: open}\n";
+const X2_MITIGATED: &str = "  - {id: X-2, target: c, stride: spoofing, title: Replay, likelihood: low, impact: low, severity: low, status: mitigated, current: Nonces}\n";
+
+#[test]
+fn a_threat_moved_to_another_model_is_no_weakening_unless_it_is_downgraded_on_the_way() {
+    let repo = ScriptedRepo::new();
+    repo.write(
+        "models/a.yaml",
+        &small_model("a", &format!("{X1_OPEN}{X2_MITIGATED}")),
+    );
+    repo.write("models/b.yaml", &small_model("b", X2_MITIGATED));
+    repo.commit("Two models", "2026-01-02");
+    let moved_b: &'static str =
+        Box::leak(small_model("b", &format!("{X1_OPEN}{X2_MITIGATED}")).into_boxed_str());
+    let only_x2: &'static str = Box::leak(small_model("a", X2_MITIGATED).into_boxed_str());
+    branch(
+        &repo,
+        "moved",
+        &[
+            Write("models/a.yaml", only_x2),
+            Write("models/b.yaml", moved_b),
+        ],
+    );
+    let (code, md, err) = diff(repo.path(), "moved", "markdown");
+    assert_eq!(code, 0, "{md}{err}");
+    assert!(
+        md.contains("removed (was open, severity high); moved to model `b`"),
+        "{md}"
+    );
+    let lowered: &'static str = Box::leak(
+        moved_b
+            .replacen("severity: high", "severity: low", 1)
+            .into_boxed_str(),
+    );
+    branch(
+        &repo,
+        "moved-and-lowered",
+        &[
+            Write("models/a.yaml", only_x2),
+            Write("models/b.yaml", lowered),
+        ],
+    );
+    let (code, md, _) = diff(repo.path(), "moved-and-lowered", "markdown");
+    assert_eq!(code, 1, "{md}");
+    assert!(
+        needs_reviewer(&md)
+            .contains("threat `X-1` “Forged token” removed (was open, severity high)"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_model_without_a_git_repository_or_with_an_unknown_revision_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), BOOK).unwrap();
+    let out = tm_in(dir.path()).args(["diff", "main"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let repo = base_repo();
+    let out = repo.tm().args(["diff", "no-such-branch"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
 }

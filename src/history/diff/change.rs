@@ -206,6 +206,8 @@ pub enum Change {
         id: Id,
         /// Its status when deleted.
         status: ThreatStatus,
+        /// Its severity when deleted.
+        severity: Severity,
         /// The model that has it now, when it moved to another model in the same diff.
         moved_to: Option<String>,
     },

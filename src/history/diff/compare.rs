@@ -262,6 +262,7 @@ fn compare_threats(
         out.push(Change::ThreatRemoved {
             id: (*id).clone(),
             status: o.status,
+            severity: o.severity,
             moved_to: None,
         });
     }
@@ -637,6 +638,7 @@ mod tests {
                 Change::ThreatRemoved {
                     id: "T-1".into(),
                     status: crate::model::ThreatStatus::Open,
+                    severity: crate::model::Severity::Medium,
                     moved_to: None,
                 },
                 Change::CoverageLost {

@@ -125,11 +125,12 @@ pub fn describe_line(
         ThreatRemoved {
             id,
             status,
+            severity,
             moved_to,
         } => {
             let line = w("threat ")
                 .append(named(id))
-                .word(format!(" removed (was {status})"));
+                .word(format!(" removed (was {status}, severity {severity})"));
             match moved_to {
                 Some(m) => line.word("; moved to model ").code(m),
                 None => line,

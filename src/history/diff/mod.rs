@@ -336,34 +336,58 @@ pub fn diff_snapshots(base: &Snapshot, head: &Snapshot) -> SemanticDiff {
     diff
 }
 
-/// A threat removed from one model and added (same id, or same title) to
-/// another in the same diff moved: its removal is no weakening.
+/// A threat removed from one model and added to another in the same diff
+/// (same id, or same title), with the same status and at least the same
+/// severity, moved: its removal is no weakening. A move that also closes or
+/// downgrades it is not a move.
 fn mark_moved_threats(models: &mut [ModelDiff]) {
-    let added: Vec<(String, String, Option<String>)> = models
+    struct Added {
+        model: String,
+        id: String,
+        title: Option<String>,
+        status: crate::model::ThreatStatus,
+        severity: crate::model::Severity,
+    }
+    let added: Vec<Added> = models
         .iter()
         .flat_map(|m| {
             m.changes.iter().filter_map(move |c| match c {
-                Change::ThreatAdded { id, .. } => Some((
-                    m.model.clone(),
-                    id.to_string(),
-                    m.labels.get(id.as_str()).cloned(),
-                )),
+                Change::ThreatAdded {
+                    id,
+                    status,
+                    severity,
+                    ..
+                } => Some(Added {
+                    model: m.model.clone(),
+                    id: id.to_string(),
+                    title: m.labels.get(id.as_str()).cloned(),
+                    status: *status,
+                    severity: *severity,
+                }),
                 _ => None,
             })
         })
         .collect();
     for m in models.iter_mut() {
         for c in &mut m.changes {
-            if let Change::ThreatRemoved { id, moved_to, .. } = c {
+            if let Change::ThreatRemoved {
+                id,
+                status,
+                severity,
+                moved_to,
+            } = c
+            {
                 let title = m.labels.get(id.as_str());
                 *moved_to = added
                     .iter()
-                    .find(|(model, new_id, new_title)| {
-                        *model != m.model
-                            && (new_id == id.as_str()
-                                || (title.is_some() && new_title.as_ref() == title))
+                    .find(|a| {
+                        a.model != m.model
+                            && a.status == *status
+                            && a.severity >= *severity
+                            && (a.id == id.as_str()
+                                || (title.is_some() && a.title.as_ref() == title))
                     })
-                    .map(|(model, ..)| model.clone());
+                    .map(|a| a.model.clone());
             }
         }
     }

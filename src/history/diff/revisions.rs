@@ -22,8 +22,15 @@ pub fn diff_revisions(
     let (old_config, new_config) = (&base.snapshot.project.config, &head.snapshot.project.config);
     let mut project = compare_configs(old_config, new_config);
     let severity = new_config.severity_of(Rule::UnmodelledEntryPoint);
+    // A project that switched TM503 off does not want entry points listed;
+    // switching it off in this diff is itself a relaxed policy.
+    let unmodelled: &[EntryPoint] = if severity == crate::diagnostic::Severity::Off {
+        &[]
+    } else {
+        &head.code.unmodelled
+    };
     project.extend(
-        new_entry_points(&base.code.unmodelled, &head.code.unmodelled)
+        new_entry_points(&base.code.unmodelled, unmodelled)
             .into_iter()
             .map(|e| Change::EntryPointUnmodelled {
                 file: e.file.to_string_lossy().replace('\\', "/"),

@@ -21,11 +21,13 @@ fn every_listed_weakening_is_a_weakening() {
         Change::ThreatRemoved {
             id: "T".into(),
             status: Open,
+            severity: Severity::High,
             moved_to: None,
         },
         Change::ThreatRemoved {
             id: "T".into(),
             status: Accepted,
+            severity: Severity::High,
             moved_to: None,
         },
         Change::SeverityChanged {
@@ -179,6 +181,7 @@ fn closed_or_moved_threats_may_go() {
     let removed = |status, moved_to| Change::ThreatRemoved {
         id: "T".into(),
         status,
+        severity: Severity::High,
         moved_to,
     };
     assert_eq!(
