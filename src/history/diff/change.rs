@@ -344,7 +344,7 @@ pub enum Change {
         id: Id,
         /// Its status when deleted.
         status: MitigationStatus,
-        /// The threats, not closed, that linked it in the old version.
+        /// The threats that linked it in the old version.
         linked_from: Vec<Id>,
     },
     /// A mitigation's status moved.

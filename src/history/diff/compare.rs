@@ -361,7 +361,7 @@ fn compare_mitigations(old: &Model, new: &Model, out: &mut Vec<Change>) {
         let linked_from = old
             .threats
             .iter()
-            .filter(|t| !is_closed(t.status) && t.mitigations.contains(id))
+            .filter(|t| t.mitigations.contains(id))
             .map(|t| t.id.clone())
             .collect();
         out.push(Change::MitigationRemoved {

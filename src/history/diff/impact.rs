@@ -47,15 +47,10 @@ impl Change {
                 }
             }
             ThreatStatusChanged { from, to, .. } => threat_status_impact(*from, *to),
-            SeverityChanged {
-                from, to, closed, ..
-            } => rating_impact(from < to, from > to, *closed),
-            LikelihoodChanged {
-                from, to, closed, ..
+            SeverityChanged { from, to, .. } => rating_impact(to < from),
+            LikelihoodChanged { from, to, .. } | ImpactChanged { from, to, .. } => {
+                rating_impact(to < from)
             }
-            | ImpactChanged {
-                from, to, closed, ..
-            } => rating_impact(from < to, from > to, *closed),
             CategoriesChanged { removed, .. } => {
                 if removed.is_empty() {
                     Impact::Neutral
@@ -63,13 +58,15 @@ impl Change {
                     Impact::Review
                 }
             }
-            ThreatMitigationsChanged {
-                unlinked, closed, ..
-            } => match (unlinked.is_empty(), closed) {
-                (true, _) => Impact::Strengthened,
-                (false, false) => Impact::Weakened,
-                (false, true) => Impact::Review,
-            },
+            // Unlinked from an open threat it leaves it with less; from a
+            // mitigated one it takes away what the status claims.
+            ThreatMitigationsChanged { unlinked, .. } => {
+                if unlinked.is_empty() {
+                    Impact::Strengthened
+                } else {
+                    Impact::Weakened
+                }
+            }
             ThreatDraftChanged { drafted: true, .. } => Impact::Weakened,
             ThreatDraftChanged { drafted: false, .. } => Impact::Strengthened,
             ThreatEdited { fields, .. } => fields_impact(fields, threat_field),
@@ -158,15 +155,15 @@ fn threat_status_impact(from: ThreatStatus, to: ThreatStatus) -> Impact {
     }
 }
 
-/// A rating (severity, likelihood, impact) moved: lowering it on a threat
-/// that is not closed weakens the model; on a closed threat it is a human
-/// reclassification to check; raising it is never a weakening.
-fn rating_impact(raised: bool, lowered: bool, closed: bool) -> Impact {
-    match (raised, lowered, closed) {
-        (_, true, false) => Impact::Weakened,
-        (_, true, true) => Impact::Review,
-        (true, false, _) => Impact::Neutral,
-        (false, false, _) => Impact::Neutral,
+/// A rating (severity, likelihood, impact) moved. Lowering it is a human
+/// reclassification that a reviewer must check: a weakening on any threat
+/// (on a closed one it decides how urgent the threat is again when its
+/// control regresses). Raising it is never a weakening.
+fn rating_impact(lowered: bool) -> Impact {
+    if lowered {
+        Impact::Weakened
+    } else {
+        Impact::Neutral
     }
 }
 

@@ -246,7 +246,7 @@ pub fn describe_line(
                 .word(format!(" removed (was {status})"));
             for (i, t) in linked_from.iter().enumerate() {
                 line = line.word(if i == 0 {
-                    "; open threats lose it: "
+                    "; threats that lose it: "
                 } else {
                     ", "
                 });
@@ -363,7 +363,7 @@ fn rating(
         (true, false) => {
             line.word(" (lowered on a threat that is not closed: check the reclassification)")
         }
-        (true, true) => line.word(" (reclassified: check)"),
+        (true, true) => line.word(" (reclassified on a closed threat: check)"),
         (false, _) => line,
     }
 }

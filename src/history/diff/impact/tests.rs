@@ -166,7 +166,7 @@ fn a_lowered_rating_is_never_a_strengthening() {
         closed,
     };
     assert_eq!(lowered(false).impact(), Impact::Weakened);
-    assert_eq!(lowered(true).impact(), Impact::Review);
+    assert_eq!(lowered(true).impact(), Impact::Weakened);
     let raised = Change::SeverityChanged {
         id: "T".into(),
         from: Severity::Low,
