@@ -676,6 +676,16 @@ fn hostile_text_is_escaped_in_the_comment_and_kept_in_the_json() {
     let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
     let labels = &doc["diff"]["models"][0]["labels"];
     assert_eq!(labels["T-1"], title, "{json}");
+    // Each change carries its impact, for bots.
+    let severity = doc["diff"]["models"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["change"] == "severity-changed")
+        .unwrap();
+    assert_eq!(severity["impact"], "weakened", "{json}");
+    assert_eq!(severity["needs_reviewer"], true, "{json}");
+    assert_eq!(doc["policy_violations"][0]["policy"], "weakened", "{json}");
     // And the terminal gets it without control characters or escapes.
     let (_, text, _) = diff(repo.path(), "hostile", "human");
     assert!(text.contains(title), "{text}");
@@ -748,4 +758,13 @@ fn a_model_without_a_git_repository_or_with_an_unknown_revision_is_exit_2() {
     let repo = base_repo();
     let out = repo.tm().args(["diff", "no-such-branch"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
+    // A repository with no book.toml and no models directory is no project:
+    // never "no change" with exit 0.
+    let empty = ScriptedRepo::new();
+    empty.write("README.md", "hi\n");
+    empty.commit("Start", "2026-01-02");
+    let out = empty.tm().args(["diff", "main"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no project found"), "{err}");
 }

@@ -53,6 +53,14 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
         today: args.today,
     };
     let config = project.config()?;
+    if !config.from_file && !config.models_dir().is_dir() {
+        return Err(CliError::Other(format!(
+            "no project found: no {CONFIG_FILE} in {} or above, and no `{}` directory at {}; run `tm diff` inside the project or pass -C DIR (`tm init` starts one)",
+            args.dir.display(),
+            config.tm.models.display(),
+            config.root.display()
+        )));
+    }
     let today = project.today();
     let git_err = |e: crate::history::GitError| CliError::Other(e.to_string());
     let repo = Repo::discover(&config.root).map_err(git_err)?.ok_or_else(|| {
@@ -84,7 +92,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
         DiffFormat::Human => markdown::render_text(&diff),
         DiffFormat::Markdown => markdown::render_markdown(&diff),
         DiffFormat::Json => {
-            let doc = serde_json::json!({ "diff": diff, "policy_violations": broken });
+            let doc = serde_json::json!({ "diff": diff.to_json(), "policy_violations": broken });
             serde_json::to_string_pretty(&doc)
                 .map_err(|e| CliError::Other(format!("cannot write the JSON: {e}")))?
                 + "\n"

@@ -48,6 +48,32 @@ pub struct SemanticDiff {
 }
 
 impl SemanticDiff {
+    /// The diff as JSON for bots: the typed diff, each change with its
+    /// `impact` and whether it `needs_reviewer`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut doc = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let annotate = |value: &mut serde_json::Value, changes: &[Change]| {
+            let Some(items) = value.as_array_mut() else {
+                return;
+            };
+            for (item, change) in items.iter_mut().zip(changes) {
+                if let Some(obj) = item.as_object_mut() {
+                    let impact = serde_json::to_value(change.impact()).unwrap_or_default();
+                    obj.insert("impact".to_owned(), impact);
+                    obj.insert(
+                        "needs_reviewer".to_owned(),
+                        self.needs_reviewer(change).into(),
+                    );
+                }
+            }
+        };
+        annotate(&mut doc["project"], &self.project);
+        for (i, m) in self.models.iter().enumerate() {
+            annotate(&mut doc["models"][i]["changes"], &m.changes);
+        }
+        doc
+    }
+
     /// Every change: the project's, then each model's.
     pub fn changes(&self) -> impl Iterator<Item = &Change> {
         self.project
