@@ -508,7 +508,13 @@ threats:
     impact: high
     severity: medium
     status: accepted
-    acceptance: {by: cfo@example.com, at: 2026-01-01, expires: 2026-06-01, rationale: Cheap to live with}
+    acceptance:
+      rationale: >
+        Cheap to
+        live with
+      by: cfo@example.com
+      at: 2026-01-01
+      expires: 2026-06-01
   - {id: T-2, target: web, stride: [tampering], title: Price tampering, likelihood: medium, impact: high, severity: high, status: mitigated, mitigations: [M-2]}
   - id: T-1
     severity: critical

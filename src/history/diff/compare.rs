@@ -297,16 +297,22 @@ fn compare_acceptance(
                 to_expires: n.expires,
             })
         }
-        (Some(o), Some(n)) if o != n => out.push(Change::AcceptanceEdited {
-            threat: threat.clone(),
-            fields: field_changes(o, n, &[])
+        (Some(o), Some(n)) if o != n => {
+            let fields: Vec<FieldChange> = field_changes(o, n, &[])
                 .into_iter()
                 .map(|f| FieldChange {
                     field: format!("acceptance.{}", f.field),
                     ..f
                 })
-                .collect(),
-        }),
+                .collect();
+            // A reflowed rationale is no change.
+            if !fields.is_empty() {
+                out.push(Change::AcceptanceEdited {
+                    threat: threat.clone(),
+                    fields,
+                });
+            }
+        }
         _ => {}
     }
     let expired = |acc: Option<&crate::model::Acceptance>, today: Date| {
@@ -513,7 +519,7 @@ fn object_changes(
             a.get(key).unwrap_or(&Value::Null),
             b.get(key).unwrap_or(&Value::Null),
         );
-        if x == y {
+        if same_content(x, y) {
             continue;
         }
         let field = format!("{prefix}{key}");
@@ -538,6 +544,53 @@ fn object_changes(
             }
             _ => out.push(FieldChange::value(field, shown(x), shown(y))),
         }
+    }
+}
+
+/// Whether two values say the same thing: equal, or text equal up to
+/// whitespace (a reflowed or re-quoted paragraph reads the same in
+/// Markdown), or lists holding the same items in another order.
+fn same_content(x: &Value, y: &Value) -> bool {
+    match (x, y) {
+        (Value::String(a), Value::String(b)) => a.split_whitespace().eq(b.split_whitespace()),
+        (Value::Array(a), Value::Array(b)) => {
+            let canonical = |l: &[Value]| {
+                let mut items: Vec<String> = l.iter().map(normalized).collect();
+                items.sort();
+                items
+            };
+            canonical(a) == canonical(b)
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| same_content(v, w)))
+        }
+        _ => x == y,
+    }
+}
+
+/// A value as text with its strings' whitespace collapsed and its lists
+/// sorted, for order-free comparison.
+fn normalized(v: &Value) -> String {
+    match v {
+        Value::String(s) => {
+            serde_json::to_string(&s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default()
+        }
+        Value::Array(items) => {
+            let mut parts: Vec<String> = items.iter().map(normalized).collect();
+            parts.sort();
+            format!("[{}]", parts.join(","))
+        }
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k:?}:{}", normalized(v)))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        other => other.to_string(),
     }
 }
 
@@ -647,6 +700,28 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn reflowed_text_and_reordered_notes_are_no_change() {
+        let notes = |a: &str, b: &str| {
+            BASE.replace(
+                "{id: db, name: DB, kind: datastore}",
+                &format!("{{id: db, name: DB, kind: datastore, not-applicable: [{a}, {b}]}}"),
+            )
+        };
+        let one = model(&notes(
+            "{stride: spoofing, reason: No users}",
+            "{stride: tampering, reason: Read only}",
+        ));
+        let two = model(&notes(
+            "{stride: tampering, reason: \"Read\n  only\"}",
+            "{stride: spoofing, reason: No users}",
+        ));
+        let d = day("2026-01-01");
+        assert_eq!(compare_models(&one, &two, d, d), vec![]);
+        let folded = model(&BASE.replace("title: Fake user", "title: \"Fake\n  user \""));
+        assert_eq!(compare_models(&model(BASE), &folded, d, d), vec![]);
     }
 
     #[test]

@@ -457,11 +457,11 @@ impl Attention {
     fn heading(self) -> &'static str {
         match self {
             Attention::Weakened => "Weakened",
-            Attention::PolicyRelaxed => "Policy relaxed",
+            Attention::PolicyRelaxed => "Weakened: policy relaxed",
             Attention::NewError => "New errors",
             Attention::NewUnmodelled => "New unmodelled entry points",
             Attention::NewOpenThreat => "New open threats at or above approval-max-open-severity",
-            Attention::RiskAccepted => "Risks accepted",
+            Attention::RiskAccepted => "Weakened: risks accepted",
         }
     }
 }
