@@ -774,3 +774,38 @@ fn a_model_without_a_git_repository_or_with_an_unknown_revision_is_exit_2() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("no project found"), "{err}");
 }
+
+#[test]
+fn a_project_in_a_subdirectory_of_the_repository_links_repository_paths() {
+    let repo = ScriptedRepo::new();
+    repo.write(
+        "svc/book.toml",
+        &BOOK.replace(
+            "[output.tm]\n",
+            "[output.tm]\nsource-url = \"https://git.example/mono/blob/{commit}/{path}#L{line}\"\n",
+        ),
+    );
+    repo.write("svc/Cargo.toml", CARGO);
+    repo.write("svc/src/main.rs", MAIN_RS);
+    repo.write("svc/src/web.rs", WEB_RS);
+    repo.write("svc/models/shop.yaml", MODEL);
+    repo.commit("Model the service", "2026-01-02");
+    branch(
+        &repo,
+        "lower",
+        &[Replace(
+            "svc/models/shop.yaml",
+            "severity: critical",
+            "severity: low",
+        )],
+    );
+    let head = repo.git(&["rev-parse", "lower"]).trim().to_owned();
+    let (code, md, err) = diff(&repo.path().join("svc/src"), "lower", "markdown");
+    assert_eq!(code, 1, "{md}{err}");
+    let line = MODEL.lines().position(|l| l == "  - id: T-1").unwrap() + 1;
+    let link = format!("(<https://git.example/mono/blob/{head}/svc/models/shop.yaml#L{line}>)");
+    assert!(md.contains(&link), "{link}\n{md}");
+    // The repository root holds no project: exit 2, never "no change".
+    let (code, _, err) = diff(repo.path(), "lower", "markdown");
+    assert_eq!(code, 2, "{err}");
+}

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::{CliError, Outcome, ProjectArgs};
 use crate::config::CONFIG_FILE;
-use crate::history::diff::{check_commit, check_working_tree, diff_revisions, markdown};
+use crate::history::diff::{
+    HeadLocation, check_commit, check_working_tree, diff_revisions, markdown,
+};
 use crate::history::{DiffPolicy, Repo, violations};
 use crate::model::Date;
 
@@ -86,7 +88,11 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
             repo.resolve("HEAD").ok(),
         ),
     };
-    let diff = diff_revisions(&base, &head, head_commit.as_deref());
+    let location = HeadLocation {
+        commit: head_commit,
+        prefix: repo.prefix().to_owned(),
+    };
+    let diff = diff_revisions(&base, &head, &location);
     let broken = violations(&diff, &head.snapshot, &args.fail_on);
     let out = match args.format {
         DiffFormat::Human => markdown::render_text(&diff),

@@ -13,7 +13,7 @@ pub mod words;
 pub use change::{Change, ConfigEffect, ElementKind, FieldChange, FindingRef, Impact, LoadProblem};
 pub use checkout::{CheckedRevision, CheckoutError, check_commit, check_working_tree};
 pub use compare::{added_model, compare_models};
-pub use revisions::diff_revisions;
+pub use revisions::{HeadLocation, diff_revisions};
 pub use settings::compare_configs;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -11,12 +11,21 @@ use super::{Change, SemanticDiff, Summary, diff_snapshots};
 use crate::code::EntryPoint;
 use crate::diagnostic::Rule;
 
-/// Compares two checked revisions. `head_commit` is the commit the head's
-/// files are at (the working tree's HEAD), for `source-url` links.
+/// Where the head's files are in the repository, for `source-url` links.
+#[derive(Debug, Clone, Default)]
+pub struct HeadLocation {
+    /// The commit the head's files are at (the working tree's HEAD).
+    pub commit: Option<String>,
+    /// The project root relative to the top of the work tree (`""` or `sub/dir/`).
+    pub prefix: String,
+}
+
+/// Compares two checked revisions; threat ids link to their line in the
+/// head when `source-url` is set.
 pub fn diff_revisions(
     base: &CheckedRevision,
     head: &CheckedRevision,
-    head_commit: Option<&str>,
+    location: &HeadLocation,
 ) -> SemanticDiff {
     let mut diff = diff_snapshots(&base.snapshot, &head.snapshot);
     let (old_config, new_config) = (&base.snapshot.project.config, &head.snapshot.project.config);
@@ -47,7 +56,7 @@ pub fn diff_revisions(
             let Some(loaded) = head.snapshot.project.model(&m.model) else {
                 continue;
             };
-            m.links = threat_links(loaded, m.changes.iter(), template, head_commit);
+            m.links = threat_links(loaded, m.changes.iter(), template, location);
         }
     }
     diff.summary = Summary::of(&diff);
@@ -83,15 +92,19 @@ fn threat_links<'c>(
     loaded: &crate::LoadedModel,
     changes: impl Iterator<Item = &'c Change>,
     template: &str,
-    commit: Option<&str>,
+    location: &HeadLocation,
 ) -> BTreeMap<String, String> {
+    // `{path}` in a blob URL is relative to the top of the repository.
+    let path = Path::new(&location.prefix).join(&loaded.file);
     let mut links = BTreeMap::new();
     for id in changes.filter_map(Change::threat) {
         let Some(index) = loaded.model.threats.iter().position(|t| &t.id == id) else {
             continue;
         };
         let line = loaded.span_at(&["threats", &index.to_string()]).line;
-        if let Some(url) = crate::code::source_url(template, commit, &loaded.file, Some(line)) {
+        if let Some(url) =
+            crate::code::source_url(template, location.commit.as_deref(), &path, Some(line))
+        {
             links.insert(id.to_string(), url);
         }
     }
