@@ -446,6 +446,20 @@ fn weakenings() -> Vec<(&'static str, Vec<Edit>, &'static str)> {
             "new error TM501",
         ),
         (
+            "silenced-admin-route",
+            vec![
+                Write(
+                    "src/main.rs",
+                    "mod admin;\nmod web;\n\nfn main() {\n    web::serve();\n    admin::run();\n}\n",
+                ),
+                Write(
+                    "src/admin.rs",
+                    "pub fn run() {\n    // tm:allow-unmodelled: internal only\n    let _l = std::net::TcpListener::bind(\"0.0.0.0:9000\");\n}\n",
+                ),
+            ],
+            "entry point silenced: socket listener at `src/admin.rs:3` in `shop::admin::run` (comment: internal only)",
+        ),
+        (
             "new-admin-route",
             vec![
                 Write(

@@ -447,6 +447,21 @@ pub enum Change {
         /// The category.
         category: StrideCategory,
     },
+    /// Code that takes outside input, silenced at the new revision (a
+    /// `tm:allow-unmodelled` comment or an `allow-unmodelled` entry) where it
+    /// was not before.
+    EntryPointSilenced {
+        /// The Rust file, relative to the project root.
+        file: String,
+        /// Its line.
+        line: u32,
+        /// What it is.
+        what: String,
+        /// The item containing it, when known.
+        symbol: Option<String>,
+        /// The decision that silences it (`comment: <reason>`).
+        by: String,
+    },
     /// A check finding appeared.
     FindingIntroduced(FindingRef),
     /// A check finding went away.

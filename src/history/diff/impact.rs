@@ -117,6 +117,8 @@ impl Change {
                 ConfigEffect::Neutral => Impact::Neutral,
             },
             EntryPointUnmodelled { .. } => Impact::NewUnmodelled,
+            // A check silenced in code is a weakening a reviewer signs for.
+            EntryPointSilenced { .. } => Impact::Weakened,
             FindingIntroduced(f) => match f.severity {
                 RuleSeverity::Error => Impact::NewError,
                 RuleSeverity::Warning | RuleSeverity::Off => Impact::Neutral,

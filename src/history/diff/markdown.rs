@@ -341,6 +341,23 @@ pub fn describe_line(
                 None => l,
             }
         }
+        EntryPointSilenced {
+            file,
+            line,
+            what,
+            symbol,
+            by,
+        } => {
+            let l = w("entry point silenced: ")
+                .text(what)
+                .word(" at ")
+                .code(format!("{file}:{line}"));
+            let l = match symbol {
+                Some(s) => l.word(" in ").code(s),
+                None => l,
+            };
+            l.word(" (").text(by).word(")")
+        }
         FindingIntroduced(f) => w(&format!("new {} {}: ", f.severity, f.rule)).text(&f.message),
         FindingFixed(f) => w(&format!("fixed {} {}: ", f.severity, f.rule)).text(&f.message),
     }

@@ -49,6 +49,34 @@ pub fn diff_revisions(
                 severity,
             }),
     );
+    let silenced_before: Vec<EntryPoint> = base
+        .code
+        .suppressed
+        .iter()
+        .map(|s| s.entry.clone())
+        .collect();
+    let silenced_now: Vec<EntryPoint> = head
+        .code
+        .suppressed
+        .iter()
+        .map(|s| s.entry.clone())
+        .collect();
+    for e in new_entry_points(&silenced_before, &silenced_now) {
+        let by = head
+            .code
+            .suppressed
+            .iter()
+            .find(|s| &s.entry == e)
+            .map(|s| s.by.clone())
+            .unwrap_or_default();
+        project.push(Change::EntryPointSilenced {
+            file: e.file.to_string_lossy().replace('\\', "/"),
+            line: e.span.line,
+            what: e.what.to_owned(),
+            symbol: e.symbol.clone(),
+            by,
+        });
+    }
     project.append(&mut diff.project);
     diff.project = project;
     if let Some(template) = &new_config.tm.source_url {
