@@ -823,3 +823,29 @@ fn a_project_in_a_subdirectory_of_the_repository_links_repository_paths() {
     let (code, _, err) = diff(repo.path(), "lower", "markdown");
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn open_threats_reaching_approval_max_open_severity_need_a_reviewer() {
+    let repo = base_repo();
+    branch(
+        &repo,
+        "raised",
+        &[Replace(
+            "models/shop.yaml",
+            "severity: medium\n    status: open",
+            "severity: high\n    status: open",
+        )],
+    );
+    let (code, md, _) = diff(repo.path(), "raised", "markdown");
+    // Not a weakening: the gate passes, but a reviewer is asked to look.
+    assert_eq!(code, 0, "{md}");
+    let reviewer = needs_reviewer(&md);
+    assert!(
+        reviewer.contains("**New open threats at or above approval-max-open-severity**"),
+        "{md}"
+    );
+    assert!(
+        reviewer.contains("threat `T-4` “Stolen account”: severity medium → high"),
+        "{md}"
+    );
+}

@@ -219,6 +219,8 @@ pub enum Change {
         from: ThreatStatus,
         /// New status.
         to: ThreatStatus,
+        /// Its severity in the new version.
+        severity: Severity,
     },
     /// A threat's severity changed.
     SeverityChanged {

@@ -180,6 +180,7 @@ fn compare_threats(
                 id: id.clone(),
                 from: o.status,
                 to: n.status,
+                severity: n.severity,
             });
         }
         if o.severity != n.severity {

@@ -136,7 +136,7 @@ pub fn describe_line(
                 None => line,
             }
         }
-        ThreatStatusChanged { id, from, to } => w("threat ")
+        ThreatStatusChanged { id, from, to, .. } => w("threat ")
             .append(named(id))
             .word(format!(": {from} → {to}")),
         SeverityChanged {

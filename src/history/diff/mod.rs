@@ -85,10 +85,24 @@ impl SemanticDiff {
     /// relaxed policy, new error, new unmodelled entry point and accepted
     /// risk, and new open threats at or above `approval-max-open-severity`.
     pub fn needs_reviewer(&self, change: &Change) -> bool {
+        use crate::model::ThreatStatus::Open;
+        let limit = self.approval_max_open_severity;
         change.impact().needs_reviewer()
-            || matches!(change, Change::ThreatAdded { status, severity, .. }
-                if *status == crate::model::ThreatStatus::Open
-                    && *severity >= self.approval_max_open_severity)
+            || match change {
+                Change::ThreatAdded {
+                    status, severity, ..
+                }
+                | Change::ThreatStatusChanged {
+                    to: status,
+                    severity,
+                    ..
+                } => *status == Open && *severity >= limit,
+                // Raised to the limit on a threat that is not closed.
+                Change::SeverityChanged {
+                    from, to, closed, ..
+                } => !closed && *from < limit && *to >= limit,
+                _ => false,
+            }
     }
 }
 

@@ -52,11 +52,13 @@ fn every_listed_weakening_is_a_weakening() {
             id: "T".into(),
             from: Mitigated,
             to: Open,
+            severity: Severity::High,
         },
         Change::ThreatStatusChanged {
             id: "T".into(),
             from: Open,
             to: NotApplicable,
+            severity: Severity::High,
         },
         Change::MitigationStatusChanged {
             id: "M".into(),
