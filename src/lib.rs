@@ -4,6 +4,8 @@
 //! (YAML → typed [`model`] with positions), [`code`] (source index) → [`check`]
 //! (rules → [`diagnostic`]s) → [`render`] (the static site).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod check;
 pub mod cli;
@@ -15,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod suggest;
+pub mod terminal;
 
 pub use analysis::Analysis;
 pub use config::Config;

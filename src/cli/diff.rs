@@ -95,7 +95,9 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     let diff = diff_revisions(&base, &head, &location);
     let broken = violations(&diff, &head.snapshot, &args.fail_on);
     let out = match args.format {
-        DiffFormat::Human => markdown::render_text(&diff),
+        DiffFormat::Human => {
+            crate::terminal::escape_text(&markdown::render_text(&diff)).into_owned()
+        }
         DiffFormat::Markdown => markdown::render_markdown(&diff),
         DiffFormat::Json => {
             let doc = serde_json::json!({ "diff": diff.to_json(), "policy_violations": broken });

@@ -32,7 +32,7 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
     .config()?;
     let history = ProjectHistory::extract(&config).map_err(|e| CliError::Other(e.to_string()))?;
     if let Some(note) = &history.reach.note {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", crate::terminal::escape_line(note));
     }
     if !history.reach.available {
         return Ok(Outcome::Clean);
@@ -86,7 +86,8 @@ fn render_history(h: &ModelHistory) -> String {
             let _ = writeln!(out, "  · {}", describe_plain(c, &e.labels));
         }
     }
-    out
+    // Commit subjects, authors and titles: shown, never obeyed by the terminal.
+    crate::terminal::escape_text(&out).into_owned()
 }
 
 fn render_timelines(h: &ModelHistory) -> String {
@@ -111,5 +112,5 @@ fn render_timelines(h: &ModelHistory) -> String {
             );
         }
     }
-    out
+    crate::terminal::escape_text(&out).into_owned()
 }

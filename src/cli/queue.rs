@@ -52,7 +52,10 @@ pub fn run(args: &QueueArgs) -> Result<Outcome, CliError> {
     let (project, _) = Project::load(config)?;
     let queue = ReviewQueue::build(&project, opts).map_err(|e| CliError::Other(e.to_string()))?;
     let out = match args.format {
-        QueueFormat::Human => render::render_text(&queue),
+        // Commit subjects, authors, paths and titles: shown, never obeyed.
+        QueueFormat::Human => {
+            crate::terminal::escape_text(&render::render_text(&queue)).into_owned()
+        }
         QueueFormat::Markdown => render::render_markdown(&queue),
         QueueFormat::Json => serde_json::to_string_pretty(&queue).expect("queue serializes") + "\n",
     };

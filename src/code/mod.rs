@@ -3,6 +3,13 @@
 //! parallel), and the entry points the [`detect::DETECTORS`] table finds.
 //!
 //! Symbols and entry points are Rust-only; `code.paths` works for any file.
+//!
+//! One Rust file goes through `parse::parse_file`: syn, then the walk in
+//! `visitor` (items, `mod x;`, re-exports), with `scope` expanding paths
+//! through `use`, `attributes` deciding what is test code, and
+//! `detector_match` matching calls against the rows of `detect` (a new
+//! detector is a row there). The result is a `parse::ParsedFile`; `tree`
+//! places files in module trees and `symbols` resolves a model's paths.
 
 pub mod detect;
 mod link;
@@ -12,6 +19,14 @@ mod suppress;
 pub mod symbols;
 pub mod tree;
 pub mod walk;
+
+mod attributes;
+mod detector_match;
+mod line_index;
+mod macro_statics;
+mod parsed;
+mod scope;
+mod visitor;
 
 pub use detect::{DETECTORS, Detector, EntryKind};
 pub use link::{source_url, validate_template};
@@ -275,7 +290,7 @@ fn is_reported(
     let Some(m) = module else {
         return true;
     };
-    if e.detector.kind == EntryKind::Main && e.detector.id == DETECTORS[0].id && m.path.len() > 1 {
+    if matches!(e.detector.pattern, detect::Pattern::MainFn) && m.path.len() > 1 {
         return false;
     }
     let wildcard = matches!(e.detector.pattern,
