@@ -84,18 +84,19 @@ impl Line {
     }
 }
 
-/// Whether a character would change what a terminal or a reader sees
-/// without being text: C0/C1 controls, and bidirectional overrides.
-fn is_control(c: char) -> bool {
-    c.is_control() && c != ' '
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+/// Text for a terminal, on one line: control characters and the Unicode
+/// format characters that reorder or hide text are shown escaped (`\x1b`),
+/// never obeyed (see [`crate::terminal`]).
+pub fn plain_text(s: &str) -> String {
+    crate::terminal::escape_line(s).into_owned()
 }
 
-/// Text for a terminal: one line, control characters removed.
-pub fn plain_text(s: &str) -> String {
+/// Text for Markdown: one line, without control or format characters
+/// (which Markdown would pass on to the reader's screen).
+fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .filter(|c| !is_control(*c))
+        .filter(|c| !crate::terminal::is_unsafe(*c))
         .collect()
 }
 
@@ -108,7 +109,7 @@ pub fn plain_text(s: &str) -> String {
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut after_word = false;
-    for c in plain_text(s).chars() {
+    for c in one_line(s).chars() {
         let mention = c == '@' && !after_word;
         after_word = c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
         match c {
@@ -128,7 +129,7 @@ pub fn escape_markdown(s: &str) -> String {
 /// A Markdown code span holding exactly `s`: fenced with one backtick more
 /// than the longest run inside, padded when it starts or ends with one.
 pub fn code_span(s: &str) -> String {
-    let s = plain_text(s);
+    let s = one_line(s);
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') || s.is_empty() {
@@ -154,7 +155,7 @@ fn safe_url(url: &str) -> Option<String> {
                     out.push_str(&format!("%{b:02X}"));
                 }
             }
-            c if is_control(c) => {}
+            c if crate::terminal::is_unsafe(c) => {}
             c => out.push(c),
         }
     }
@@ -212,8 +213,10 @@ mod tests {
     }
 
     #[test]
-    fn terminals_get_no_control_characters() {
-        assert_eq!(plain_text("a\u{1b}[31mb\u{202e}c\nd"), "a[31mbc d");
+    fn terminals_and_markdown_get_no_control_characters() {
+        let hostile = "a\u{1b}[31mb\u{202e}c\nd";
+        assert!(!plain_text(hostile).contains(['\u{1b}', '\u{202e}', '\n']));
+        assert_eq!(escape_markdown(hostile), r"a\[31mbc d");
     }
 
     fn render(md: &str) -> String {
