@@ -849,3 +849,21 @@ fn open_threats_reaching_approval_max_open_severity_need_a_reviewer() {
         "{md}"
     );
 }
+
+#[test]
+fn a_file_over_the_reading_budget_does_not_stop_the_diff() {
+    let repo = ScriptedRepo::new();
+    repo.write("book.toml", BOOK);
+    repo.write("models/shop.yaml", MODEL);
+    repo.write("src/main.rs", MAIN_RS);
+    repo.write("src/web.rs", WEB_RS);
+    repo.write("Cargo.toml", CARGO);
+    // Generated data past tm's 8 MiB reading budget, committed in the tree.
+    let big = "x".repeat(9 * 1024 * 1024);
+    repo.write("src/generated.txt", &big);
+    repo.commit("Model the shop with a big file", "2026-01-02");
+    branch(&repo, "same", &[Write("README.md", "hi\n")]);
+    let (code, out, err) = diff(repo.path(), "same", "human");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("no change in threat-model terms"), "{out}");
+}

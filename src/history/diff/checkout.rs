@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
+use super::super::blob::Blob;
 use super::super::git::{GitError, Repo};
 use super::super::snapshot::{Revision, Snapshot};
 use crate::analysis::Analysis;
@@ -93,10 +94,13 @@ pub fn check_commit(
             if !written.insert(entry.path.clone()) {
                 continue;
             }
-            let Some(bytes) = reader.read(&entry.blob)? else {
-                continue;
-            };
-            write_entry(dir.path(), &entry, bytes).map_err(io)?;
+            match reader.read_blob(&entry.blob)? {
+                Blob::Bytes(bytes) => write_entry(dir.path(), &entry, bytes).map_err(io)?,
+                // Over the reading budget: a sparse file of the same size,
+                // which the analysis sizes and skips as it would in a checkout.
+                Blob::TooLarge { size } => write_sized(dir.path(), &entry, size).map_err(io)?,
+                Blob::Missing => {}
+            }
         }
     }
     drop(reader);
@@ -184,6 +188,19 @@ fn list_tree(repo: &Repo, commit: &str, sub: &Path) -> Result<Vec<TreeEntry>, Gi
         }
     }
     Ok(entries)
+}
+
+/// Writes a file of `size` bytes without content (sparse where the file
+/// system allows), for a blob too large to read.
+fn write_sized(root: &Path, entry: &TreeEntry, size: u64) -> std::io::Result<()> {
+    let target = root.join(&entry.path);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    if entry.symlink {
+        return Ok(());
+    }
+    std::fs::File::create(target)?.set_len(size)
 }
 
 /// Writes one file (or recreates one symbolic link, so that the analysis
