@@ -291,5 +291,10 @@ fn a_model_blob_over_the_budget_is_reported_by_size_and_never_read() {
         .output()
         .unwrap();
     let text = stdout(&out);
-    assert!(text.contains("so it was not read"), "{text}");
+    // tm diff judges each revision in a copy written from git, where the
+    // blob is a sparse file of its size: the loader reports it by size.
+    assert!(
+        text.contains("tm reads model files of up to 8388608 bytes"),
+        "{text}"
+    );
 }

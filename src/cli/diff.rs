@@ -122,9 +122,10 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     })
 }
 
-/// The nearest directory at or above `start` holding book.toml, as cargo
-/// finds Cargo.toml; else the top of the git work tree holding `start`, so
-/// that a run from a subdirectory judges the same project; else `start`.
+/// The project `start` is in, as cargo finds Cargo.toml: the nearest
+/// directory at or above it holding book.toml; else (a project without
+/// book.toml) the nearest one holding a `models` directory, without leaving
+/// the git work tree; else `start`.
 fn project_root(start: &Path) -> PathBuf {
     let Ok(absolute) = std::path::absolute(start) else {
         return start.to_path_buf();
@@ -135,16 +136,16 @@ fn project_root(start: &Path) -> PathBuf {
     {
         return dir.to_path_buf();
     }
-    match Repo::discover(&absolute) {
-        Ok(Some(repo)) => {
-            let depth = Path::new(repo.prefix()).components().count();
-            absolute
-                .ancestors()
-                .nth(depth)
-                .map_or(absolute.clone(), Path::to_path_buf)
-        }
-        _ => start.to_path_buf(),
-    }
+    let depth = match Repo::discover(&absolute) {
+        Ok(Some(repo)) => Path::new(repo.prefix()).components().count(),
+        _ => 0,
+    };
+    let default_models = crate::config::TmConfig::default().models;
+    absolute
+        .ancestors()
+        .take(depth + 1)
+        .find(|dir| dir.join(&default_models).is_dir())
+        .map_or_else(|| start.to_path_buf(), Path::to_path_buf)
 }
 
 /// Writes a command's output to stdout. A reader that went away (`| head`)
