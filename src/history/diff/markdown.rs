@@ -358,8 +358,8 @@ pub fn describe_line(
             };
             l.word(" (").text(by).word(")")
         }
-        FindingIntroduced(f) => w(&format!("new {} {}: ", f.severity, f.rule)).text(&f.message),
-        FindingFixed(f) => w(&format!("fixed {} {}: ", f.severity, f.rule)).text(&f.message),
+        FindingIntroduced(f) => w(&format!("new {} {}: ", f.severity, f.rule)).message(&f.message),
+        FindingFixed(f) => w(&format!("fixed {} {}: ", f.severity, f.rule)).message(&f.message),
     }
 }
 
@@ -408,7 +408,7 @@ fn load_problems(errors: &[LoadProblem]) -> Line {
     };
     Line::new()
         .word(format!("{}{at}: ", first.rule))
-        .text(&first.message)
+        .message(&first.message)
         .word(more)
 }
 

@@ -55,6 +55,23 @@ impl Line {
         self
     }
 
+    /// A message of tm's (a finding) that quotes values between backticks:
+    /// the quoted values become code parts, the rest text. Whatever the
+    /// message holds, every part is still escaped by its output.
+    pub fn message(mut self, message: &str) -> Line {
+        for (i, piece) in message.split('`').enumerate() {
+            if piece.is_empty() {
+                continue;
+            }
+            self.0.push(if i % 2 == 1 {
+                Part::Code(piece.to_owned())
+            } else {
+                Part::Text(piece.to_owned())
+            });
+        }
+        self
+    }
+
     /// The line as Markdown, every user part escaped.
     pub fn markdown(&self) -> String {
         self.0
@@ -184,6 +201,16 @@ mod tests {
         assert!(!html.contains("<code>"), "{html}");
         assert!(!html.contains("<em>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn finding_messages_keep_their_quoted_values_as_code() {
+        let line = Line::new().message("code path `src/*.rs` matches no file");
+        assert_eq!(line.markdown(), r"code path `src/*.rs` matches no file");
+        assert_eq!(line.plain(), "code path src/*.rs matches no file");
+        // An unbalanced backtick cannot open anything.
+        let odd = Line::new().message("a `b <i>c");
+        assert_eq!(odd.markdown(), r"a `b <i>c`");
     }
 
     #[test]
