@@ -867,3 +867,32 @@ fn a_file_over_the_reading_budget_does_not_stop_the_diff() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("no change in threat-model terms"), "{out}");
 }
+
+#[test]
+fn findings_silenced_by_a_relaxed_rule_are_no_fix() {
+    let repo = ScriptedRepo::new();
+    repo.write("book.toml", BOOK);
+    // High risk with one category answered: TM201 reports the gaps.
+    repo.write(
+        "models/a.yaml",
+        &small_model("a", X1_OPEN).replace("risk: low", "risk: high"),
+    );
+    repo.commit("A model with gaps", "2026-01-02");
+    branch(
+        &repo,
+        "off",
+        &[Replace(
+            "book.toml",
+            "[output.tm]\n",
+            "[output.tm]\nrules = { stride-coverage = \"off\" }\n",
+        )],
+    );
+    let (code, md, _) = diff(repo.path(), "off", "markdown");
+    assert_eq!(code, 1, "{md}");
+    assert!(!md.contains("fixed"), "{md}");
+    assert!(!md.contains('✅'), "{md}");
+    assert!(
+        needs_reviewer(&md).contains("(relaxed; 1 finding of the base no longer reported)"),
+        "{md}"
+    );
+}

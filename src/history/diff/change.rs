@@ -427,6 +427,9 @@ pub enum Change {
         to: String,
         /// Whether the checks got laxer, stricter, or neither.
         effect: ConfigEffect,
+        /// For a rule whose severity was lowered: how many findings of the
+        /// base it no longer reports (listed here, not as "fixed").
+        silenced: usize,
     },
     /// Code that takes outside input and that no component covers, new at the
     /// new revision (TM503).

@@ -123,7 +123,14 @@ impl Change {
                 RuleSeverity::Error => Impact::NewError,
                 RuleSeverity::Warning | RuleSeverity::Off => Impact::Neutral,
             },
-            FindingFixed(_) => Impact::Strengthened,
+            // An expiry "fixed" is an acceptance renewed (listed as a risk
+            // accepted) or withdrawn: no ✅ for it.
+            FindingFixed(f) => match crate::Rule::lookup(&f.rule) {
+                Some(crate::Rule::ExpiredAcceptance | crate::Rule::ExpiringAcceptance) => {
+                    Impact::Neutral
+                }
+                _ => Impact::Strengthened,
+            },
         }
     }
 }

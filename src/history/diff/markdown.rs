@@ -314,17 +314,28 @@ pub fn describe_line(
             from,
             to,
             effect,
-        } => w("book.toml ")
-            .code(key)
-            .word(": ")
-            .code(from)
-            .word(" → ")
-            .code(to)
-            .word(match effect {
-                ConfigEffect::Relaxed => " (relaxed)",
-                ConfigEffect::Tightened => " (stricter)",
-                ConfigEffect::Neutral => "",
-            }),
+            silenced,
+        } => {
+            let line = w("book.toml ")
+                .code(key)
+                .word(": ")
+                .code(from)
+                .word(" → ")
+                .code(to)
+                .word(match effect {
+                    ConfigEffect::Relaxed => " (relaxed",
+                    ConfigEffect::Tightened => " (stricter",
+                    ConfigEffect::Neutral => " (",
+                });
+            let line = match silenced {
+                0 => line,
+                n => line.word(format!(
+                    "; {} of the base no longer reported",
+                    plural(*n, "finding", "findings")
+                )),
+            };
+            line.word(")")
+        }
         EntryPointUnmodelled {
             file,
             line,

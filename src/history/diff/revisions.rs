@@ -79,6 +79,7 @@ pub fn diff_revisions(
     }
     project.append(&mut diff.project);
     diff.project = project;
+    attribute_to_policy(&mut diff, old_config, new_config);
     if let Some(template) = &new_config.tm.source_url {
         for m in &mut diff.models {
             let Some(loaded) = head.snapshot.project.model(&m.model) else {
@@ -89,6 +90,44 @@ pub fn diff_revisions(
     }
     diff.summary = Summary::of(&diff);
     diff
+}
+
+/// Findings that went away or changed severity only because `book.toml`
+/// lowered their rule are no fix: they are dropped from the models' changes
+/// and counted on the rule's policy change instead (each fact once, and no
+/// ✅ for a check switched off).
+fn attribute_to_policy(diff: &mut SemanticDiff, old: &crate::Config, new: &crate::Config) {
+    let lowered: Vec<&'static str> = Rule::ALL
+        .iter()
+        .filter(|r| new.severity_of(**r) < old.severity_of(**r))
+        .map(|r| r.code())
+        .collect();
+    if lowered.is_empty() {
+        return;
+    }
+    let mut silenced: BTreeMap<String, usize> = BTreeMap::new();
+    let mut keep = |c: &Change| match c {
+        Change::FindingFixed(f) if lowered.contains(&f.rule.as_str()) => {
+            *silenced.entry(f.rule.clone()).or_default() += 1;
+            false
+        }
+        Change::FindingIntroduced(f) if lowered.contains(&f.rule.as_str()) => false,
+        _ => true,
+    };
+    diff.project.retain(&mut keep);
+    for m in &mut diff.models {
+        m.changes.retain(&mut keep);
+    }
+    diff.models.retain(|m| !m.changes.is_empty());
+    for c in &mut diff.project {
+        if let Change::ConfigChanged {
+            key, silenced: n, ..
+        } = c
+            && let Some(code) = key.strip_prefix("rules.").and_then(|k| k.split(' ').next())
+        {
+            *n = silenced.get(code).copied().unwrap_or(0);
+        }
+    }
 }
 
 /// The entry points of `head` that `base` did not have, compared by file,

@@ -25,6 +25,7 @@ pub fn compare_configs(old: &Config, new: &Config) -> Vec<Change> {
                 } else {
                     ConfigEffect::Tightened
                 },
+                silenced: 0,
             });
         }
     }
@@ -47,6 +48,7 @@ pub fn compare_configs(old: &Config, new: &Config) -> Vec<Change> {
             from: text(x),
             to: text(y),
             effect: effect(key, x, y),
+            silenced: 0,
         });
     }
     out

@@ -152,6 +152,7 @@ fn every_listed_weakening_is_a_weakening() {
             from: "error".into(),
             to: "off".into(),
             effect: ConfigEffect::Relaxed,
+            silenced: 0,
         },
     ];
     for c in weakenings {
