@@ -6,6 +6,7 @@ mod fast;
 mod file;
 mod node;
 mod shape;
+mod strict;
 
 pub use file::{MAX_FILE_BYTES, load_model_text};
 pub use node::{Node, NodeValue};

@@ -75,6 +75,15 @@ impl<'a> ShapeCheck<'a> {
             .or_else(|| schema.get("oneOf"))
             .and_then(Value::as_array)
         {
+            // An enum whose values carry doc comments is a `oneOf` of `const`s:
+            // judged as one enum, so the help lists every allowed value.
+            let consts: Option<Vec<Value>> = branches
+                .iter()
+                .map(|b| self.resolve(b).get("const").cloned())
+                .collect();
+            if let Some(allowed) = consts {
+                return self.check_enum(node, &allowed, path);
+            }
             return self.walk_alternatives(node, branches, path);
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
@@ -541,6 +550,16 @@ fn wrong_type_help(types: &[&str], node: &Node) -> Option<String> {
         (Some("boolean"), NodeValue::Str(s)) => Some(format!(
             "write `true` or `false` (YAML 1.2 reads `{s}` as text)"
         )),
+        (Some("integer" | "number"), NodeValue::Str(s))
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ':' | '_' | '-' | '+' | '.')) =>
+        {
+            Some(format!(
+                "YAML 1.2 reads `{s}` as text (YAML 1.1 read a leading zero as octal and `1:30` as 90): \
+                 write a plain decimal number without leading zeros"
+            ))
+        }
         (Some("string"), NodeValue::Map(_)) => {
             Some("if the text contains `: `, quote it or use a `|` block".to_owned())
         }
