@@ -74,7 +74,7 @@ pub struct Config {
 }
 
 /// The `[output.tm]` table.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct TmConfig {
     /// Directory (relative to the root) holding the `*.yaml`/`*.yml` models.

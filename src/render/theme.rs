@@ -112,7 +112,12 @@ impl Theme {
                                 )),
                             });
                         }
-                        Err(source) => return Err(ThemeError::Io { path: shown_path, source }),
+                        Err(source) => {
+                            return Err(ThemeError::Io {
+                                path: shown_path,
+                                source,
+                            });
+                        }
                     };
                     theme.insert(&rel_dir.join(&name), bytes);
                 } else {
