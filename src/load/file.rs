@@ -363,7 +363,7 @@ fn tab_after(text: &str, from: Option<Span>) -> Option<Span> {
     let first = from.map_or(1, |s| s.line);
     text.lines()
         .enumerate()
-        .skip(first as usize - 1)
+        .skip((first as usize).saturating_sub(1))
         .find_map(|(i, l)| {
             let indent = &l[..l.len() - l.trim_start().len()];
             let col = indent.find('\t')?;

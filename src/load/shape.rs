@@ -75,6 +75,15 @@ impl<'a> ShapeCheck<'a> {
             .or_else(|| schema.get("oneOf"))
             .and_then(Value::as_array)
         {
+            // An enum whose values carry doc comments is a `oneOf` of `const`s:
+            // judged as one enum, so the help lists every allowed value.
+            let consts: Option<Vec<Value>> = branches
+                .iter()
+                .map(|b| self.resolve(b).get("const").cloned())
+                .collect();
+            if let Some(allowed) = consts {
+                return self.check_enum(node, &allowed, path);
+            }
             return self.walk_alternatives(node, branches, path);
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
