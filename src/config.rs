@@ -242,13 +242,14 @@ impl Config {
             description: book.book.description,
             tm,
         };
+        // The scheme first: its message names the line and the danger.
+        config.validate_source_url(&text)?;
         if let Err(problem) = config.validate() {
             return Err(match problem.locate(&text) {
                 Some(offset) => at(offset, problem.message),
                 None => invalid(problem.message),
             });
         }
-        config.validate_source_url(&text)?;
         Ok(config)
     }
 

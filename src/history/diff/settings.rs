@@ -120,6 +120,7 @@ mod tests {
     fn config(toml: &str) -> Config {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
         Config::load(dir.path(), Vec::<(String, String)>::new()).unwrap()
     }
 
