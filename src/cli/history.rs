@@ -36,7 +36,7 @@ pub enum HistoryFormat {
 /// Prints a model's history.
 pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
     let config = args.project.config()?;
-    let history = ProjectHistory::extract(&config).map_err(|e| CliError::Other(e.to_string()))?;
+    let history = ProjectHistory::extract(&config)?;
     if let Some(note) = &history.reach.note {
         eprintln!("note: {}", crate::terminal::escape_line(note));
     }
