@@ -5,27 +5,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    restore_sigpipe();
     let cli = tm::cli::Cli::parse();
     match tm::cli::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        // The reader went away (`tm diff | head`): it has what it wanted.
+        Err(e) if tm::cli::output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
 }
-
-/// Rust ignores SIGPIPE, so `tm diff | head` would panic on the closed pipe;
-/// like other Unix tools, tm should just stop.
-#[cfg(unix)]
-fn restore_sigpipe() {
-    // SAFETY: called once at start-up, before any other thread exists;
-    // SIG_DFL is a valid disposition for SIGPIPE.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
-}
-
-#[cfg(not(unix))]
-fn restore_sigpipe() {}

@@ -47,7 +47,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     let report = render(&findings, Format::Human, &sources, false);
     match build.build(args.dest.as_deref(), args.force)? {
         None => {
-            print!("{report}");
+            super::output::emit(&report)?;
             eprintln!(
                 "error: the models have errors; the site was not built (the previous one is untouched)"
             );

@@ -1,6 +1,5 @@
 //! `tm check`: validate and cross-check, print findings, exit 1 on errors.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::{CliError, Outcome, ProjectArgs};
@@ -32,15 +31,19 @@ pub struct CheckArgs {
 /// Runs the check and prints the findings to standard output.
 pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     if args.list_rules {
-        for r in Rule::ALL {
-            println!(
-                "{}  {:<26} {:<8} {}",
-                r.code(),
-                r.name(),
-                r.default_severity().to_string(),
-                r.summary()
-            );
-        }
+        let list: String = Rule::ALL
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}  {:<26} {:<8} {}\n",
+                    r.code(),
+                    r.name(),
+                    r.default_severity().to_string(),
+                    r.summary()
+                )
+            })
+            .collect();
+        super::output::emit(&list)?;
         return Ok(Outcome::Clean);
     }
     let (project_args, model) = match &args.path {
@@ -87,11 +90,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         root: &project.config.root,
         prefix: &prefix,
     };
-    let color = args.format == CheckFormat::Human
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    // Styled for people; anstream strips the colour where it is not wanted.
+    let color = args.format == CheckFormat::Human;
     let shown = findings.with_path_prefix(&prefix);
-    super::diff::emit(&render(&shown, args.format.into(), &sources, color))?;
+    super::output::emit(&render(&shown, args.format.into(), &sources, color))?;
     Ok(if findings.has_errors() {
         Outcome::Failed
     } else {

@@ -5,7 +5,6 @@ use crate::history::diff::{
     HeadLocation, check_commit, check_working_tree, diff_revisions, markdown,
 };
 use crate::history::{DiffPolicy, Repo, violations};
-use std::io::Write;
 
 /// How `tm diff` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -86,7 +85,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
                 + "\n"
         }
     };
-    emit(&out)?;
+    super::output::emit(&out)?;
     for v in &broken {
         eprintln!(
             "policy {}: {}: {}",
@@ -100,18 +99,6 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Failed
     })
-}
-
-/// Writes a command's output to stdout. A reader that went away (`| head`)
-/// ends the output quietly; any other write error is returned, never a panic.
-pub(super) fn emit(text: &str) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(CliError::Other(format!("cannot write the output: {e}")))
-        }
-        _ => Ok(()),
-    }
 }
 
 fn policy_name(p: DiffPolicy) -> String {

@@ -63,7 +63,7 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
                 + "\n"
         }
     };
-    super::diff::emit(&out)?;
+    super::output::emit(&out)?;
     Ok(Outcome::Clean)
 }
 

@@ -50,7 +50,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
         if path.symlink_metadata().is_ok() {
             // An existing file is kept, but a link is judged by where it leads.
             project.resolve(&rel).map_err(refuse)?;
-            println!("kept     {} (already exists)", rel.display());
+            super::output::emit(&format!("kept     {} (already exists)\n", shown(&rel)))?;
         } else {
             project.resolve_new(&rel).map_err(refuse)?;
             to_write.push((rel, path, text));
@@ -72,8 +72,8 @@ pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
             .open(&path)
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
         write.map_err(|e| CliError::Other(format!("cannot write {}: {e}", shown(&path))))?;
-        println!("created  {}", rel.display());
+        super::output::emit(&format!("created  {}\n", shown(&rel)))?;
     }
-    println!("\nnext: edit models/example.yaml, then run `tm check` and `tm build`");
+    super::output::emit("\nnext: edit models/example.yaml, then run `tm check` and `tm build`\n")?;
     Ok(Outcome::Clean)
 }

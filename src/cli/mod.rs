@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod history;
 mod init;
+pub mod output;
 mod queue;
 mod schema;
 
@@ -29,6 +30,9 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "tm", version, about, long_about, after_help = EXIT_CODES)]
 pub struct Cli {
+    /// When to colour the output: `auto` colours a terminal unless `NO_COLOR` is set.
+    #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto, value_name = "WHEN")]
+    pub color: clap::ColorChoice,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -139,6 +143,10 @@ pub enum CliError {
     /// git failed on the project's repository.
     #[error(transparent)]
     Git(#[from] crate::history::GitError),
+    /// The output could not be written (a closed pipe is one: `main` ends
+    /// quietly on it).
+    #[error("cannot write the output: {0}")]
+    Io(#[from] std::io::Error),
     /// A path leads outside the project.
     #[error(transparent)]
     Outside(#[from] crate::project_root::OutsideProject),
@@ -149,6 +157,7 @@ pub enum CliError {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    output::set_color(cli.color);
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),

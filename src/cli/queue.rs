@@ -63,6 +63,6 @@ pub fn run(args: &QueueArgs) -> Result<Outcome, CliError> {
         QueueFormat::Markdown => render::render_markdown(&queue),
         QueueFormat::Json => serde_json::to_string_pretty(&queue).expect("queue serializes") + "\n",
     };
-    super::diff::emit(&out)?;
+    super::output::emit(&out)?;
     Ok(Outcome::Clean)
 }

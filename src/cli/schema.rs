@@ -18,7 +18,7 @@ pub fn run(args: &SchemaArgs) -> Result<Outcome, CliError> {
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{text}"),
+        None => super::output::emit(&text)?,
     }
     Ok(Outcome::Clean)
 }
