@@ -135,16 +135,20 @@ fn judge(revision: Revision, config: Config, date: Date) -> Result<CheckedRevisi
     })
 }
 
+/// The git file mode of a symbolic link.
+const SYMLINK_MODE: &str = "120000";
+
 /// One file of a tree listing.
 struct TreeEntry {
     /// Relative to the project root.
     path: PathBuf,
     blob: String,
-    symlink: bool,
 }
 
-/// The files under `sub` (relative to the project root) at `commit`, with
-/// their modes, from one NUL-delimited `git ls-tree`.
+/// The regular files under `sub` (relative to the project root) at
+/// `commit`, from one NUL-delimited `git ls-tree`. A symbolic link (mode
+/// 120000) is never written into the copy: tm does not follow links to
+/// models or sources, and history (`tree_files`, the log) skips them too.
 fn list_tree(repo: &Repo, commit: &str, sub: &Path) -> Result<Vec<TreeEntry>, GitError> {
     let relative: Vec<String> = sub
         .components()
@@ -178,12 +182,12 @@ fn list_tree(repo: &Repo, commit: &str, sub: &Path) -> Result<Vec<TreeEntry>, Gi
         let (mode, kind, blob) = (meta.next(), meta.next(), meta.next());
         if let (Some(mode), Some("blob"), Some(blob), Some(rel)) =
             (mode, kind, blob, repo.project_path(path))
+            && mode != SYMLINK_MODE
             && crate::config::stays_inside(&rel)
         {
             entries.push(TreeEntry {
                 path: rel,
                 blob: blob.to_owned(),
-                symlink: mode == "120000",
             });
         }
     }
@@ -197,28 +201,14 @@ fn write_sized(root: &Path, entry: &TreeEntry, size: u64) -> std::io::Result<()>
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    if entry.symlink {
-        return Ok(());
-    }
     std::fs::File::create(target)?.set_len(size)
 }
 
-/// Writes one file (or recreates one symbolic link, so that the analysis
-/// refuses it as it would in a checkout) under `root`.
+/// Writes one file under `root`.
 fn write_entry(root: &Path, entry: &TreeEntry, bytes: Vec<u8>) -> std::io::Result<()> {
     let target = root.join(&entry.path);
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
-    }
-    if entry.symlink {
-        #[cfg(unix)]
-        {
-            use std::os::unix::ffi::OsStringExt;
-            let link = std::ffi::OsString::from_vec(bytes);
-            return std::os::unix::fs::symlink(link, &target);
-        }
-        #[cfg(not(unix))]
-        return Ok(());
     }
     std::fs::write(target, bytes)
 }
