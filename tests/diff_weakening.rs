@@ -778,20 +778,21 @@ fn a_model_without_a_git_repository_or_with_an_unknown_revision_is_exit_2() {
     let repo = base_repo();
     let out = repo.tm().args(["diff", "no-such-branch"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    // A repository with no book.toml and no models directory is no project:
+    // A repository with no book.toml is no project (the shared discovery):
     // never "no change" with exit 0.
-    let empty = ScriptedRepo::new();
+    let empty = ScriptedRepo::without_project();
     empty.write("README.md", "hi\n");
     empty.commit("Start", "2026-01-02");
     let out = empty.tm().args(["diff", "main"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("no project found"), "{err}");
+    assert!(err.contains("could not find book.toml"), "{err}");
 }
 
 #[test]
 fn a_project_in_a_subdirectory_of_the_repository_links_repository_paths() {
-    let repo = ScriptedRepo::new();
+    // The project lives in svc/ only: the repository root has no book.toml.
+    let repo = ScriptedRepo::without_project();
     repo.write(
         "svc/book.toml",
         &BOOK.replace(

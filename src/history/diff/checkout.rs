@@ -82,11 +82,14 @@ pub fn check_commit(
     if let Some(bytes) = reader.read(&config_object)? {
         std::fs::write(dir.path().join(CONFIG_FILE), bytes).map_err(io)?;
     }
+    let config_error = |source| CheckoutError::Config {
+        rev: rev.to_owned(),
+        source,
+    };
+    // The source roots are written below, from this very book.toml: their
+    // existence is checked once they are.
     let config =
-        Config::load(dir.path(), env.iter().cloned()).map_err(|source| CheckoutError::Config {
-            rev: rev.to_owned(),
-            source,
-        })?;
+        Config::load_before_source_roots(dir.path(), env.iter().cloned()).map_err(config_error)?;
     let dirs = std::iter::once(&config.tm.models).chain(&config.tm.source_roots);
     let mut written: BTreeSet<PathBuf> = BTreeSet::new();
     for sub in dirs {
@@ -104,6 +107,7 @@ pub fn check_commit(
         }
     }
     drop(reader);
+    config.check_source_roots().map_err(config_error)?;
     let checked = judge(Revision::Commit(commit), config, date)?;
     drop(dir);
     Ok(checked)
