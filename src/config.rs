@@ -683,6 +683,29 @@ mod tests {
     }
 
     #[test]
+    fn source_roots_can_be_checked_after_their_directories_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[output.tm]\nsource-roots = [\"src\"]\n";
+        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+        let err = Config::load(dir.path(), Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(":2:") && err.contains("source-roots lists"),
+            "{err}"
+        );
+        let config = Config::load_before_source_roots(dir.path(), Vec::new()).unwrap();
+        let err = config.check_source_roots().unwrap_err().to_string();
+        assert!(
+            err.contains(":2:") && err.contains("source-roots lists"),
+            "{err}"
+        );
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        config.check_source_roots().unwrap();
+        Config::load(dir.path(), Vec::new()).unwrap();
+    }
+
+    #[test]
     fn defaults_apply_without_output_table() {
         let c = load("[book]\ntitle = \"X\"\n", &[]).unwrap();
         assert_eq!(c.title, "X");

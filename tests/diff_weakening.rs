@@ -897,3 +897,30 @@ fn findings_silenced_by_a_relaxed_rule_are_no_fix() {
         "{md}"
     );
 }
+
+#[test]
+fn a_revision_whose_source_roots_name_a_missing_directory_is_exit_2_naming_it() {
+    let repo = base_repo();
+    // `src` exists in the revision (written into its copy before the check);
+    // `lib` does not.
+    branch(
+        &repo,
+        "missing-root",
+        &[Replace(
+            "book.toml",
+            "[output.tm]\n",
+            "[output.tm]\nsource-roots = [\"src\", \"lib\"]\n",
+        )],
+    );
+    let (code, md, err) = diff(repo.path(), "missing-root", "markdown");
+    assert_eq!(code, 2, "{md}{err}");
+    assert!(
+        err.contains("book.toml at revision missing-root: book.toml:")
+            && err.contains("source-roots lists \"lib\""),
+        "{err}"
+    );
+    assert!(
+        !err.contains("tm-diff-"),
+        "the temporary copy is named: {err}"
+    );
+}

@@ -82,9 +82,11 @@ pub fn check_commit(
     if let Some(bytes) = reader.read(&config_object)? {
         std::fs::write(dir.path().join(CONFIG_FILE), bytes).map_err(io)?;
     }
+    // Errors name book.toml as committed, never the temporary copy.
+    let committed = PathBuf::from(format!("{}{CONFIG_FILE}", repo.prefix()));
     let config_error = |source| CheckoutError::Config {
         rev: rev.to_owned(),
-        source,
+        source: as_committed(source, &committed),
     };
     // The source roots are written below, from this very book.toml: their
     // existence is checked once they are.
@@ -111,6 +113,28 @@ pub fn check_commit(
     let checked = judge(Revision::Commit(commit), config, date)?;
     drop(dir);
     Ok(checked)
+}
+
+/// `e` with its path replaced by `committed` (the file's path in the
+/// repository), so that a message never shows the temporary copy.
+fn as_committed(e: ConfigError, committed: &Path) -> ConfigError {
+    let path = committed.to_path_buf();
+    match e {
+        ConfigError::Io { source, .. } => ConfigError::Io { path, source },
+        ConfigError::Invalid { message, .. } => ConfigError::Invalid { path, message },
+        ConfigError::At {
+            line,
+            column,
+            message,
+            ..
+        } => ConfigError::At {
+            path,
+            line,
+            column,
+            message,
+        },
+        other => other,
+    }
 }
 
 fn judge(revision: Revision, config: Config, date: Date) -> Result<CheckedRevision, CheckoutError> {
