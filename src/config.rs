@@ -170,6 +170,58 @@ impl Config {
         root: &Path,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
+        Config::load_checked(root, env, true)
+    }
+
+    /// As [`Config::load`], but without checking that each `source-roots`
+    /// entry is an existing directory: for a revision of `tm diff`, whose
+    /// `book.toml` is written into an empty copy before the directories it
+    /// names. Call [`Config::check_source_roots`] once they are written.
+    pub fn load_before_source_roots(
+        root: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        Config::load_checked(root, env, false)
+    }
+
+    /// Each `source-roots` entry must be an existing directory under the
+    /// root; the error points at the entry's line of `book.toml`.
+    pub fn check_source_roots(&self) -> Result<(), ConfigError> {
+        let Err(problem) = self.validate_source_roots() else {
+            return Ok(());
+        };
+        let path = self.root.join(CONFIG_FILE);
+        let text = match crate::load::read_capped(&path, MAX_CONFIG_BYTES) {
+            Ok(crate::load::Capped::Whole(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let shown = if self.from_file {
+            path
+        } else {
+            PathBuf::from(CONFIG_FILE)
+        };
+        Err(match problem.locate(&text) {
+            Some(offset) => {
+                let (line, column) = line_column(&text, offset);
+                ConfigError::At {
+                    path: shown,
+                    line,
+                    column,
+                    message: problem.message,
+                }
+            }
+            None => ConfigError::Invalid {
+                path: shown,
+                message: problem.message,
+            },
+        })
+    }
+
+    fn load_checked(
+        root: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+        source_roots_exist: bool,
+    ) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
         refuse_foreign_config_file(root, &path)?;
         // The size is checked before reading: book.toml comes from the pull request.
@@ -244,7 +296,14 @@ impl Config {
         };
         // The scheme first: its message names the line and the danger.
         config.validate_source_url(&text)?;
-        if let Err(problem) = config.validate() {
+        let checked = config.validate().and_then(|()| {
+            if source_roots_exist {
+                config.validate_source_roots()
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(problem) = checked {
             return Err(match problem.locate(&text) {
                 Some(offset) => at(offset, problem.message),
                 None => invalid(problem.message),
@@ -342,6 +401,14 @@ impl Config {
                 "[output.tm] output-dir must be a subdirectory, not the project root".to_owned(),
             ));
         }
+        Ok(())
+    }
+
+    fn validate_source_roots(&self) -> Result<(), Problem> {
+        let problem = |key: &str, value: Option<&str>, message: String| Problem {
+            key: Some((key.to_owned(), value.map(str::to_owned))),
+            message,
+        };
         for root in &self.tm.source_roots {
             if !self.root.join(root).is_dir() {
                 let shown = root.display().to_string();
@@ -638,6 +705,29 @@ mod tests {
             dir.path(),
             env.iter().map(|(a, b)| (a.to_string(), b.to_string())),
         )
+    }
+
+    #[test]
+    fn source_roots_can_be_checked_after_their_directories_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[output.tm]\nsource-roots = [\"src\"]\n";
+        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+        let err = Config::load(dir.path(), Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(":2:") && err.contains("source-roots lists"),
+            "{err}"
+        );
+        let config = Config::load_before_source_roots(dir.path(), Vec::new()).unwrap();
+        let err = config.check_source_roots().unwrap_err().to_string();
+        assert!(
+            err.contains(":2:") && err.contains("source-roots lists"),
+            "{err}"
+        );
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        config.check_source_roots().unwrap();
+        Config::load(dir.path(), Vec::new()).unwrap();
     }
 
     #[test]

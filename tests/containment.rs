@@ -185,6 +185,8 @@ fn a_models_dir_or_book_toml_linked_out_of_the_project_is_refused() {
     ));
     std::fs::remove_file(p.root().join("models")).unwrap();
     p.write("models/shop.yaml", MODEL);
+    // The fixture writes an empty book.toml; the link replaces it.
+    std::fs::remove_file(p.root().join("book.toml")).unwrap();
     symlink(outside.path().join("secret"), p.root().join("book.toml")).unwrap();
     p.tm(&["check"])
         .assert()

@@ -778,20 +778,21 @@ fn a_model_without_a_git_repository_or_with_an_unknown_revision_is_exit_2() {
     let repo = base_repo();
     let out = repo.tm().args(["diff", "no-such-branch"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    // A repository with no book.toml and no models directory is no project:
+    // A repository with no book.toml is no project (the shared discovery):
     // never "no change" with exit 0.
-    let empty = ScriptedRepo::new();
+    let empty = ScriptedRepo::without_project();
     empty.write("README.md", "hi\n");
     empty.commit("Start", "2026-01-02");
     let out = empty.tm().args(["diff", "main"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("no project found"), "{err}");
+    assert!(err.contains("could not find book.toml"), "{err}");
 }
 
 #[test]
 fn a_project_in_a_subdirectory_of_the_repository_links_repository_paths() {
-    let repo = ScriptedRepo::new();
+    // The project lives in svc/ only: the repository root has no book.toml.
+    let repo = ScriptedRepo::without_project();
     repo.write(
         "svc/book.toml",
         &BOOK.replace(
@@ -894,5 +895,32 @@ fn findings_silenced_by_a_relaxed_rule_are_no_fix() {
     assert!(
         needs_reviewer(&md).contains("(relaxed; 1 finding of the base no longer reported)"),
         "{md}"
+    );
+}
+
+#[test]
+fn a_revision_whose_source_roots_name_a_missing_directory_is_exit_2_naming_it() {
+    let repo = base_repo();
+    // `src` exists in the revision (written into its copy before the check);
+    // `lib` does not.
+    branch(
+        &repo,
+        "missing-root",
+        &[Replace(
+            "book.toml",
+            "[output.tm]\n",
+            "[output.tm]\nsource-roots = [\"src\", \"lib\"]\n",
+        )],
+    );
+    let (code, md, err) = diff(repo.path(), "missing-root", "markdown");
+    assert_eq!(code, 2, "{md}{err}");
+    assert!(
+        err.contains("book.toml at revision missing-root: book.toml:")
+            && err.contains("source-roots lists \"lib\""),
+        "{err}"
+    );
+    assert!(
+        !err.contains("tm-diff-"),
+        "the temporary copy is named: {err}"
     );
 }

@@ -143,7 +143,9 @@ fn a_script_source_url_is_refused() {
         p.tm(&["build"])
             .assert()
             .code(2)
-            .stderr(predicates::str::contains("is not an http(s) URL"));
+            .stderr(predicates::str::contains(
+                "is not an http:// or https:// address",
+            ));
         assert!(!p.root().join("book").exists(), "no site built");
     }
 }

@@ -28,7 +28,7 @@ pub struct ParseFailure {
 
 /// The stack of the threads that parse Rust files: syn, the visitor and the
 /// syntax tree's `Drop` recurse once per level of nesting, and
-/// [`nesting::MAX_OPEN_TOKENS`] levels of the deepest construct need about half
+/// `nesting::MAX_OPEN_TOKENS` levels of the deepest construct need about half
 /// of this in a debug build. It is address space, reserved and not touched.
 pub const PARSE_STACK_BYTES: usize = 256 * 1024 * 1024;
 

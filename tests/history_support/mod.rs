@@ -12,14 +12,21 @@ pub struct ScriptedRepo {
 }
 
 impl ScriptedRepo {
-    /// `git init` with `main` as the branch.
+    /// `git init` with `main` as the branch, and an empty `book.toml` at the
+    /// root (tm finds its project by it; committed with the first commit).
     pub fn new() -> ScriptedRepo {
+        let repo = ScriptedRepo::without_project();
+        repo.write("book.toml", "");
+        repo
+    }
+
+    /// `git init` with `main` as the branch and nothing else: the root holds
+    /// no project unless the test writes one.
+    pub fn without_project() -> ScriptedRepo {
         let repo = ScriptedRepo {
             dir: tempfile::tempdir().unwrap(),
         };
         repo.git(&["init", "-q", "-b", "main"]);
-        // tm finds its project by book.toml; committed with the first commit.
-        repo.write("book.toml", "");
         repo
     }
 

@@ -82,11 +82,16 @@ pub fn check_commit(
     if let Some(bytes) = reader.read(&config_object)? {
         std::fs::write(dir.path().join(CONFIG_FILE), bytes).map_err(io)?;
     }
+    // Errors name book.toml as committed, never the temporary copy.
+    let committed = PathBuf::from(format!("{}{CONFIG_FILE}", repo.prefix()));
+    let config_error = |source| CheckoutError::Config {
+        rev: rev.to_owned(),
+        source: as_committed(source, &committed),
+    };
+    // The source roots are written below, from this very book.toml: their
+    // existence is checked once they are.
     let config =
-        Config::load(dir.path(), env.iter().cloned()).map_err(|source| CheckoutError::Config {
-            rev: rev.to_owned(),
-            source,
-        })?;
+        Config::load_before_source_roots(dir.path(), env.iter().cloned()).map_err(config_error)?;
     let dirs = std::iter::once(&config.tm.models).chain(&config.tm.source_roots);
     let mut written: BTreeSet<PathBuf> = BTreeSet::new();
     for sub in dirs {
@@ -104,9 +109,32 @@ pub fn check_commit(
         }
     }
     drop(reader);
+    config.check_source_roots().map_err(config_error)?;
     let checked = judge(Revision::Commit(commit), config, date)?;
     drop(dir);
     Ok(checked)
+}
+
+/// `e` with its path replaced by `committed` (the file's path in the
+/// repository), so that a message never shows the temporary copy.
+fn as_committed(e: ConfigError, committed: &Path) -> ConfigError {
+    let path = committed.to_path_buf();
+    match e {
+        ConfigError::Io { source, .. } => ConfigError::Io { path, source },
+        ConfigError::Invalid { message, .. } => ConfigError::Invalid { path, message },
+        ConfigError::At {
+            line,
+            column,
+            message,
+            ..
+        } => ConfigError::At {
+            path,
+            line,
+            column,
+            message,
+        },
+        other => other,
+    }
 }
 
 fn judge(revision: Revision, config: Config, date: Date) -> Result<CheckedRevision, CheckoutError> {
@@ -135,16 +163,20 @@ fn judge(revision: Revision, config: Config, date: Date) -> Result<CheckedRevisi
     })
 }
 
+/// The git file mode of a symbolic link.
+const SYMLINK_MODE: &str = "120000";
+
 /// One file of a tree listing.
 struct TreeEntry {
     /// Relative to the project root.
     path: PathBuf,
     blob: String,
-    symlink: bool,
 }
 
-/// The files under `sub` (relative to the project root) at `commit`, with
-/// their modes, from one NUL-delimited `git ls-tree`.
+/// The regular files under `sub` (relative to the project root) at
+/// `commit`, from one NUL-delimited `git ls-tree`. A symbolic link (mode
+/// 120000) is never written into the copy: tm does not follow links to
+/// models or sources, and history (`tree_files`, the log) skips them too.
 fn list_tree(repo: &Repo, commit: &str, sub: &Path) -> Result<Vec<TreeEntry>, GitError> {
     let relative: Vec<String> = sub
         .components()
@@ -178,12 +210,12 @@ fn list_tree(repo: &Repo, commit: &str, sub: &Path) -> Result<Vec<TreeEntry>, Gi
         let (mode, kind, blob) = (meta.next(), meta.next(), meta.next());
         if let (Some(mode), Some("blob"), Some(blob), Some(rel)) =
             (mode, kind, blob, repo.project_path(path))
+            && mode != SYMLINK_MODE
             && crate::config::stays_inside(&rel)
         {
             entries.push(TreeEntry {
                 path: rel,
                 blob: blob.to_owned(),
-                symlink: mode == "120000",
             });
         }
     }
@@ -197,28 +229,14 @@ fn write_sized(root: &Path, entry: &TreeEntry, size: u64) -> std::io::Result<()>
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    if entry.symlink {
-        return Ok(());
-    }
     std::fs::File::create(target)?.set_len(size)
 }
 
-/// Writes one file (or recreates one symbolic link, so that the analysis
-/// refuses it as it would in a checkout) under `root`.
+/// Writes one file under `root`.
 fn write_entry(root: &Path, entry: &TreeEntry, bytes: Vec<u8>) -> std::io::Result<()> {
     let target = root.join(&entry.path);
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
-    }
-    if entry.symlink {
-        #[cfg(unix)]
-        {
-            use std::os::unix::ffi::OsStringExt;
-            let link = std::ffi::OsString::from_vec(bytes);
-            return std::os::unix::fs::symlink(link, &target);
-        }
-        #[cfg(not(unix))]
-        return Ok(());
     }
     std::fs::write(target, bytes)
 }
