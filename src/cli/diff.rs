@@ -31,7 +31,7 @@ pub struct DiffArgs {
     format: DiffFormat,
     /// Exit 1 when the diff breaks one of these policies (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',')]
-    fail_on: Vec<DiffPolicy>,
+    fail_on: Vec<FailOn>,
 }
 
 /// Runs the diff and prints it; exit 1 when a `--fail-on` policy is broken.
@@ -72,7 +72,8 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
         prefix: repo.prefix().to_owned(),
     };
     let diff = diff_revisions(&base, &head, &location);
-    let broken = violations(&diff, &head.snapshot, &args.fail_on);
+    let policies: Vec<DiffPolicy> = args.fail_on.iter().map(|&p| p.into()).collect();
+    let broken = violations(&diff, &head.snapshot, &policies);
     let out = match args.format {
         DiffFormat::Human => {
             crate::terminal::escape_text(&markdown::render_text(&diff)).into_owned()
@@ -89,7 +90,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     for v in &broken {
         eprintln!(
             "policy {}: {}: {}",
-            policy_name(v.policy),
+            v.policy.name(),
             crate::history::diff::words::plain_text(&v.model),
             v.message
         );
@@ -101,14 +102,41 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     })
 }
 
-fn policy_name(p: DiffPolicy) -> String {
-    clap::ValueEnum::to_possible_value(&p).map_or_else(String::new, |v| v.get_name().to_owned())
-}
-
 /// The merge-base of HEAD with the default branch, or HEAD when there is none.
 fn default_base(repo: &Repo) -> Result<String, crate::history::GitError> {
     match repo.default_branch() {
         Some(branch) => repo.merge_base("HEAD", &branch),
         None => repo.resolve("HEAD"),
+    }
+}
+
+/// `--fail-on` values: the command line's names for [`DiffPolicy`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// A risk accepted (or renewed) with no stakeholder review recorded on or after the acceptance date.
+    AcceptedWithoutStakeholderReview,
+    /// Any risk accepted or renewed.
+    RiskAccepted,
+    /// Any weakening of a model or of `book.toml`'s policy: a threat dropped,
+    /// a rating lowered, a status moved back, a control removed or unlinked,
+    /// coverage lost, a risk accepted, a check relaxed…
+    Weakened,
+    /// Any new `tm check` error, the code cross-check's included.
+    NewErrors,
+    /// Any new entry point no component covers (TM503).
+    NewUnmodelled,
+}
+
+impl From<FailOn> for DiffPolicy {
+    fn from(f: FailOn) -> DiffPolicy {
+        match f {
+            FailOn::AcceptedWithoutStakeholderReview => {
+                DiffPolicy::AcceptedWithoutStakeholderReview
+            }
+            FailOn::RiskAccepted => DiffPolicy::RiskAccepted,
+            FailOn::Weakened => DiffPolicy::Weakened,
+            FailOn::NewErrors => DiffPolicy::NewErrors,
+            FailOn::NewUnmodelled => DiffPolicy::NewUnmodelled,
+        }
     }
 }

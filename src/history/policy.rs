@@ -7,7 +7,7 @@ use super::snapshot::Snapshot;
 use crate::model::ReviewKind;
 
 /// A policy `tm diff --fail-on` can enforce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DiffPolicy {
     /// A risk accepted (or renewed) with no stakeholder review recorded on or after the acceptance date.
@@ -22,6 +22,19 @@ pub enum DiffPolicy {
     NewErrors,
     /// Any new entry point no component covers (TM503).
     NewUnmodelled,
+}
+
+impl DiffPolicy {
+    /// The policy's name, as `--fail-on` and JSON spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DiffPolicy::AcceptedWithoutStakeholderReview => "accepted-without-stakeholder-review",
+            DiffPolicy::RiskAccepted => "risk-accepted",
+            DiffPolicy::Weakened => "weakened",
+            DiffPolicy::NewErrors => "new-errors",
+            DiffPolicy::NewUnmodelled => "new-unmodelled",
+        }
+    }
 }
 
 /// One policy a diff breaks, with the reason.
