@@ -1,10 +1,8 @@
 //! `tm diff [BASE] [HEAD]`: the semantic diff of the models between two revisions.
 
 use super::{CliError, Outcome, ProjectArgs};
-use crate::history::diff::{
-    HeadLocation, check_commit, check_working_tree, diff_revisions, markdown,
-};
-use crate::history::{DiffPolicy, Repo, violations};
+use crate::history::DiffPolicy;
+use crate::history::diff::{GateRequest, judge_change, markdown};
 
 /// How `tm diff` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,53 +39,29 @@ pub struct DiffArgs {
 /// directory and analysed there, code cross-check included.
 pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     let project = &args.project;
-    let config = project.config()?;
-    let today = project.today();
-    let git_err = |e: crate::history::GitError| CliError::Other(e.to_string());
-    let repo = Repo::discover(&config.root).map_err(git_err)?.ok_or_else(|| {
-        CliError::Other(format!(
-            "{} is not in a git repository: `tm diff` compares git revisions; run `git init` and commit the models first",
-            config.root.display()
-        ))
-    })?;
-    let base_rev = match &args.base {
-        Some(rev) => rev.clone(),
-        None => default_base(&repo).map_err(git_err)?,
-    };
-    let env: Vec<(String, String)> = std::env::vars().collect();
-    let check_err = |e: crate::history::diff::CheckoutError| CliError::Other(e.to_string());
-    let base = check_commit(&repo, &base_rev, &env, today).map_err(check_err)?;
-    let (head, head_commit) = match &args.head {
-        Some(rev) => (
-            check_commit(&repo, rev, &env, today).map_err(check_err)?,
-            repo.resolve(rev).ok(),
-        ),
-        None => (
-            check_working_tree(config, today).map_err(check_err)?,
-            repo.resolve("HEAD").ok(),
-        ),
-    };
-    let location = HeadLocation {
-        commit: head_commit,
-        prefix: repo.prefix().to_owned(),
-    };
-    let diff = diff_revisions(&base, &head, &location);
     let policies: Vec<DiffPolicy> = args.fail_on.iter().map(|&p| p.into()).collect();
-    let broken = violations(&diff, &head.snapshot, &policies);
+    let request = GateRequest {
+        base: args.base.as_deref(),
+        head: args.head.as_deref(),
+        today: project.today(),
+        env: std::env::vars().collect(),
+        policies: &policies,
+    };
+    let report = judge_change(project.config()?, &request)?;
+    let broken = &report.violations;
     let out = match args.format {
         DiffFormat::Human => {
-            crate::terminal::escape_text(&markdown::render_text(&diff)).into_owned()
+            crate::terminal::escape_text(&markdown::render_text(&report.diff)).into_owned()
         }
-        DiffFormat::Markdown => markdown::render_markdown(&diff),
+        DiffFormat::Markdown => markdown::render_markdown(&report.diff),
         DiffFormat::Json => {
-            let doc = serde_json::json!({ "diff": diff.to_json(), "policy_violations": broken });
-            serde_json::to_string_pretty(&doc)
-                .map_err(|e| CliError::Other(format!("cannot write the JSON: {e}")))?
-                + "\n"
+            let json = serde_json::to_string_pretty(&report.to_json())
+                .map_err(|e| CliError::Other(format!("cannot write the JSON: {e}")))?;
+            json + "\n"
         }
     };
     super::output::emit(&out)?;
-    for v in &broken {
+    for v in broken {
         eprintln!(
             "policy {}: {}: {}",
             v.policy.name(),
@@ -100,14 +74,6 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Failed
     })
-}
-
-/// The merge-base of HEAD with the default branch, or HEAD when there is none.
-fn default_base(repo: &Repo) -> Result<String, crate::history::GitError> {
-    match repo.default_branch() {
-        Some(branch) => repo.merge_base("HEAD", &branch),
-        None => repo.resolve("HEAD"),
-    }
 }
 
 /// `--fail-on` values: the command line's names for [`DiffPolicy`].

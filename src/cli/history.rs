@@ -1,10 +1,8 @@
 //! `tm history MODEL`: every commit that touched a model, with its semantic changes.
 
-use std::fmt::Write;
-
 use super::{CliError, Outcome, ProjectArgs};
-use crate::history::diff::markdown::describe_plain;
-use crate::history::{ModelHistory, ProjectHistory, Revision, threat_timelines};
+use crate::history::text::{render_history, render_timelines};
+use crate::history::{ProjectHistory, threat_timelines};
 
 /// Arguments of `tm history`.
 #[derive(Debug, clap::Args)]
@@ -65,59 +63,4 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
     };
     super::output::emit(&out)?;
     Ok(Outcome::Clean)
-}
-
-fn revision_line(r: &Revision) -> String {
-    match r {
-        Revision::Commit(c) => format!(
-            "{} {} {} — {}",
-            c.short,
-            c.date.get(..10).unwrap_or(&c.date),
-            c.author,
-            c.subject
-        ),
-        Revision::WorkingTree => "uncommitted changes in the working tree".to_owned(),
-    }
-}
-
-fn render_history(h: &ModelHistory) -> String {
-    let mut out = format!("{} ({}): {} revisions\n", h.model, h.file, h.entries.len());
-    for e in &h.entries {
-        let _ = writeln!(out, "\n{}", revision_line(&e.revision));
-        if e.boundary {
-            let _ = writeln!(out, "  · history starts here (shallow clone)");
-        } else if e.changes.is_empty() {
-            let _ = writeln!(out, "  · no change in threat-model terms (formatting only)");
-        }
-        for c in &e.changes {
-            let _ = writeln!(out, "  · {}", describe_plain(c, &e.labels));
-        }
-    }
-    // Commit subjects, authors and titles: shown, never obeyed by the terminal.
-    crate::terminal::escape_text(&out).into_owned()
-}
-
-fn render_timelines(h: &ModelHistory) -> String {
-    let mut out = String::new();
-    for t in threat_timelines(h) {
-        let _ = writeln!(
-            out,
-            "{} {}",
-            t.threat,
-            t.title
-                .as_deref()
-                .map(|s| format!("“{s}”"))
-                .unwrap_or_default()
-        );
-        for e in &t.events {
-            let labels = Default::default();
-            let _ = writeln!(
-                out,
-                "  {}: {}",
-                revision_line(&e.revision),
-                describe_plain(&e.change, &labels)
-            );
-        }
-    }
-    crate::terminal::escape_text(&out).into_owned()
 }

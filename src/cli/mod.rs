@@ -147,6 +147,9 @@ pub enum CliError {
     /// quietly on it).
     #[error("cannot write the output: {0}")]
     Io(#[from] std::io::Error),
+    /// `tm diff` could not judge the change.
+    #[error(transparent)]
+    Gate(#[from] crate::history::diff::GateError),
     /// A path leads outside the project.
     #[error(transparent)]
     Outside(#[from] crate::project_root::OutsideProject),

@@ -15,6 +15,7 @@ pub mod model_history;
 pub mod policy;
 pub mod queue;
 pub mod snapshot;
+pub mod text;
 pub mod timeline;
 
 pub use diff::{Change, Impact, ModelDiff, SemanticDiff, Summary, diff_snapshots};

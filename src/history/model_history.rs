@@ -12,8 +12,9 @@ use super::budget::{HISTORY_BYTES, cut_chains};
 use super::diff::{Change, LoadProblem, added_model, compare_models, labels};
 use super::git::{CommitInfo, GitError, Repo};
 use super::log::{FileTouch, LoggedCommit, log_dir};
-use super::snapshot::{Revision, is_model_path};
+use super::snapshot::Revision;
 use crate::config::Config;
+use crate::load::is_model_file;
 use crate::load::{MAX_FILE_BYTES, load_model_text};
 use crate::model::{Date, Model};
 
@@ -188,7 +189,7 @@ fn follow_files(commits: &[LoggedCommit]) -> Vec<Chain> {
     let mut chains: Vec<Chain> = Vec::new();
     let mut live: HashMap<PathBuf, usize> = HashMap::new();
     for (i, commit) in commits.iter().enumerate() {
-        for touch in commit.touches.iter().filter(|t| is_model_path(&t.path)) {
+        for touch in commit.touches.iter().filter(|t| is_model_file(&t.path)) {
             let chain = *live.entry(touch.path.clone()).or_insert_with(|| {
                 chains.push(Chain {
                     newest: touch.path.clone(),

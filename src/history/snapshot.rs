@@ -89,7 +89,10 @@ impl Snapshot {
         let mut reader = repo.blob_reader_within(budget)?;
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
         let mut oversized = Vec::new();
-        for (path, blob) in listed.into_iter().filter(|(p, _)| is_model_path(p)) {
+        for (path, blob) in listed
+            .into_iter()
+            .filter(|(p, _)| crate::load::is_model_file(p))
+        {
             match reader.read_blob(&blob)? {
                 Blob::Bytes(bytes) => files.push((path, bytes)),
                 Blob::TooLarge { size } => oversized.push(oversized_blob(&path, size, budget)),
@@ -124,12 +127,4 @@ impl Snapshot {
             findings,
         }
     }
-}
-
-/// Whether a path names a model file (`*.yaml` or `*.yml`), as the loader decides.
-pub fn is_model_path(path: &std::path::Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
 }

@@ -305,7 +305,9 @@ fn model_files(config: &Config) -> Result<ModelFiles, LoadError> {
     Ok(ModelFiles { files: out, links })
 }
 
-fn is_model_file(path: &Path) -> bool {
+/// Whether a path names a model file (`*.yaml` or `*.yml`): the one rule
+/// the loader and git history share.
+pub fn is_model_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")

@@ -4,6 +4,7 @@
 mod change;
 pub mod checkout;
 mod compare;
+pub mod gate;
 mod impact;
 pub mod markdown;
 mod revisions;
@@ -13,6 +14,7 @@ pub mod words;
 pub use change::{Change, ConfigEffect, ElementKind, FieldChange, FindingRef, Impact, LoadProblem};
 pub use checkout::{CheckedRevision, CheckoutError, check_commit, check_working_tree};
 pub use compare::{added_model, compare_models};
+pub use gate::{GateError, GateReport, GateRequest, judge_change};
 pub use revisions::{HeadLocation, diff_revisions};
 pub use settings::compare_configs;
 
