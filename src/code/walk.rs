@@ -10,8 +10,10 @@ use globset::{GlobBuilder, GlobMatcher};
 use crate::config::Config;
 
 /// Every file under the configured source roots, relative to the project
-/// root, sorted. `.gitignore`, `.ignore` and git's exclude files are honoured
-/// (also outside a git checkout); `.git` and tm's output directory are skipped.
+/// root, sorted. `.gitignore` and git's exclude files are honoured (also
+/// outside a git checkout); `.git` and tm's output directory are skipped.
+/// ripgrep's `.ignore` and `.rgignore` are not: a pull request could add one
+/// to hide entry points from TM503, and no reviewer reads them as git rules.
 pub fn source_files(config: &Config) -> Vec<PathBuf> {
     let root = &config.root;
     let output = config.output_dir();
@@ -20,6 +22,7 @@ pub fn source_files(config: &Config) -> Vec<PathBuf> {
         let start = root.join(source_root);
         let walker = ignore::WalkBuilder::new(&start)
             .hidden(false)
+            .ignore(false)
             .follow_links(false)
             .require_git(false)
             .filter_entry({
