@@ -46,6 +46,7 @@ fn main() {
 
     // Same file set as the cross-check: the .gitignore-aware walk.
     let texts: Vec<String> = tm::code::walk::source_files(&config)
+        .0
         .into_iter()
         .filter(|f| f.extension().is_some_and(|e| e == "rs"))
         .filter_map(|f| std::fs::read_to_string(root.join(f)).ok())

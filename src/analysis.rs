@@ -31,6 +31,7 @@ impl Analysis {
         let (code_findings, code) = check::code_refs::check(&project, &index);
         findings.extend(index_findings);
         findings.extend(code_findings);
+        findings.extend(check::review_drift::check(&project));
         let findings = check::run(&project, findings, opts);
         Ok(Analysis {
             project,

@@ -4,6 +4,8 @@
 //! (YAML → typed [`model`] with positions), [`code`] (source index) → [`check`]
 //! (rules → [`diagnostic`]s) → [`render`] (the static site).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod check;
 pub mod cli;
@@ -13,8 +15,10 @@ pub mod diagnostic;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod project_root;
 pub mod render;
 pub mod suggest;
+pub mod terminal;
 
 pub use analysis::Analysis;
 pub use config::Config;

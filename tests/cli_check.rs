@@ -92,11 +92,14 @@ fn book_toml_sets_rule_severities() {
     p.write("models/g.yaml", &fixture("TM201-stride-coverage.yaml"));
     p.write(
         "book.toml",
-        "[output.tm.rules]\nstride-coverage = \"warning\"\n",
+        "[output.tm.rules]\nstride-coverage = \"warning\"\nself-flow = \"warning\"\n",
     );
     let (code, report) = p.check_json(&[]);
-    assert_eq!((code, report["warnings"].as_u64()), (0, Some(2)));
-    p.write("book.toml", "[output.tm.rules]\nTM201 = \"off\"\n");
+    assert_eq!((code, report["warnings"].as_u64()), (0, Some(3)));
+    p.write(
+        "book.toml",
+        "[output.tm.rules]\nTM201 = \"off\"\nTM602 = \"off\"\n",
+    );
     let (code, report) = p.check_json(&[]);
     assert_eq!(
         (code, report["diagnostics"].as_array().unwrap().len()),
@@ -197,6 +200,7 @@ fn a_models_dir_linked_outside_the_project_is_refused() {
     let outside = TempProject::new();
     outside.write("models/secret.yaml", "tm: 1\nid: secret\n");
     let p = tempfile::tempdir().unwrap();
+    std::fs::write(p.path().join("book.toml"), "").unwrap();
     std::os::unix::fs::symlink(outside.root().join("models"), p.path().join("models")).unwrap();
     let mut cmd = assert_cmd::Command::cargo_bin("tm").unwrap();
     cmd.current_dir(p.path())
@@ -248,7 +252,8 @@ fn several_invalid_ids_do_not_collide_as_duplicates() {
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["TM013", "TM013", "TM013"], "{report}");
+    // The draft status read fine, so TM401 is reported in the same run.
+    assert_eq!(codes, ["TM401", "TM013", "TM013", "TM013"], "{report}");
 }
 
 #[test]
@@ -290,4 +295,28 @@ fn an_empty_models_directory_is_reported() {
             .unwrap()
             .contains("tm init")
     );
+}
+
+#[test]
+fn max_acceptance_days_sets_the_longest_acceptance() {
+    let p = TempProject::new();
+    p.write("models/terms.yaml", &fixture("TM308-acceptance-term.yaml"));
+    let lines = |p: &TempProject| -> Vec<u64> {
+        let (_, report) = p.check_json(&[]);
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "TM308")
+            .map(|d| d["line"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(lines(&p), [21, 35, 48]);
+    p.write("book.toml", "[output.tm]\nmax-acceptance-days = 366\n");
+    assert_eq!(lines(&p), [21, 48], "366 days are now within the term");
+    p.write(
+        "book.toml",
+        "[output.tm.rules]\nacceptance-term = \"off\"\n",
+    );
+    assert_eq!(lines(&p), Vec::<u64>::new());
 }

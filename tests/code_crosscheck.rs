@@ -31,6 +31,10 @@ fn model(components: &[(&str, &str)]) -> String {
 
 /// Runs `tm check --format json` and returns the exit code and the report.
 fn check_report(root: &Path) -> (i32, Value) {
+    // tm finds its project by book.toml: every tree here is a project.
+    if !root.join("book.toml").exists() {
+        std::fs::write(root.join("book.toml"), "").unwrap();
+    }
     let out = Command::cargo_bin("tm")
         .unwrap()
         .args(["check", "--format", "json", "--today", "2026-01-01"])
@@ -373,6 +377,8 @@ fn mitigations_carry_code_evidence() {
     service(dir.path(), &[("api", "      paths: [\"src/**\"]\n")]);
     let mut yaml = model(&[("api", "      paths: [\"src/**\"]\n")]);
     yaml.push_str("mitigations:\n  - id: M-1\n    control: Idempotency\n    status: proposed\n    code:\n      symbols: [\"Card::chrage\"]\n");
+    // A threat uses M-1, so no TM103 (unreferenced mitigation) joins the finding.
+    yaml.push_str("threats:\n  - {id: T-1, target: api, stride: tampering, title: x, likelihood: low, impact: low, severity: low, status: open, mitigations: [M-1]}\n");
     write(dir.path(), &[("models/svc.yaml", &yaml)]);
     let (status, findings) = check(dir.path());
     assert_eq!(status, 1);

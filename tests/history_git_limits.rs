@@ -69,6 +69,7 @@ fn shallow_clone_says_how_far_history_reaches() {
 #[test]
 fn not_a_git_repository_is_a_note_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "").unwrap();
     std::fs::create_dir(dir.path().join("models")).unwrap();
     std::fs::write(dir.path().join("models/api.yaml"), MODEL).unwrap();
     let out = tm_in(dir.path()).args(["history", "api"]).output().unwrap();

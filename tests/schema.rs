@@ -76,5 +76,6 @@ fn yaml_1_2(text: &str) -> Result<serde_json::Value, serde_saphyr::Error> {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
     options.leading_zero_numbers_as_strings = true;
+    options.underscored_numbers_as_strings = true;
     serde_saphyr::from_str_with_options(text, options)
 }

@@ -108,6 +108,17 @@ pub fn gaps_reported(model: &Model, gaps: usize, required: usize) -> bool {
 pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
     let m = &lm.model;
     check_reasons(lm, out);
+    // Gaps depend on the model's risk and status, and on every threat: an
+    // element that a broken threat targets might be answered by it, so it
+    // is left alone; when a broken threat's target is unknown, all are.
+    if !(lm.is_valid("risk") && lm.is_valid("status")) {
+        return;
+    }
+    let Some(unsure) =
+        lm.broken_elements_field("threats", &m.threats, "target", |t| vec![t.target.as_str()])
+    else {
+        return;
+    };
     if m.status == crate::model::ModelStatus::Retired {
         return;
     }
@@ -146,6 +157,9 @@ pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
                 }),
         );
     for (section, i, id, what, required, notes) in elements {
+        if !lm.element_valid(section, i) || unsure.contains(&id) {
+            continue;
+        }
         let gaps: Vec<StrideCategory> = required
             .iter()
             .copied()
@@ -206,6 +220,9 @@ fn check_reasons(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
         );
     };
     for (i, t) in m.threats.iter().enumerate() {
+        if !lm.element_valid("threats", i) {
+            continue;
+        }
         let empty = t.reason.as_deref().is_none_or(|r| r.trim().is_empty());
         if t.status == ThreatStatus::NotApplicable && empty {
             push(
@@ -227,6 +244,9 @@ fn check_reasons(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
         );
     let mut seen = BTreeSet::new();
     for (i, (section, notes)) in sections {
+        if !lm.element_valid(section, i) {
+            continue;
+        }
         for (j, n) in notes.iter().enumerate() {
             if n.reason.trim().is_empty() && seen.insert((section, i, j)) {
                 push(

@@ -22,10 +22,10 @@ pub fn check_model(
             .for_model(m.id.as_str())
     };
     for (i, t) in m.threats.iter().enumerate() {
-        let i = i.to_string();
-        if t.status != ThreatStatus::Accepted {
+        if t.status != ThreatStatus::Accepted || !lm.element_valid("threats", i) {
             continue;
         }
+        let i = i.to_string();
         let Some(a) = &t.acceptance else {
             out.push(diag(
                 Rule::MissingAcceptance,
@@ -72,6 +72,9 @@ pub fn check_model(
         }
     }
     for (i, x) in m.mitigations.iter().enumerate() {
+        if !lm.element_valid("mitigations", i) {
+            continue;
+        }
         if x.status.claims_done() && x.signoff.as_ref().is_none_or(|s| s.by.trim().is_empty()) {
             out.push(diag(
                 Rule::MissingSignoff,
@@ -81,10 +84,15 @@ pub fn check_model(
             ));
         }
     }
-    if m.status != ModelStatus::Approved {
+    if m.status != ModelStatus::Approved || !lm.is_valid("status") {
         return;
     }
-    for kind in &config.tm.required_reviews {
+    for kind in config
+        .tm
+        .required_reviews
+        .iter()
+        .filter(|_| lm.is_valid("reviews"))
+    {
         match m.last_review(Some(*kind)) {
             Some(r) if r.outcome == ReviewOutcome::Approved => {}
             Some(r) => out.push(diag(
@@ -106,7 +114,7 @@ pub fn check_model(
     }
     let bar = config.tm.approval_max_open_severity;
     for (i, t) in m.threats.iter().enumerate() {
-        if t.status == ThreatStatus::Open && t.severity >= bar {
+        if t.status == ThreatStatus::Open && t.severity >= bar && lm.element_valid("threats", i) {
             out.push(diag(
                 Rule::OpenThreatInApproved,
                 &["threats", &i.to_string(), "status"],

@@ -7,7 +7,7 @@ use crate::model::ModelStatus;
 /// Reports a draft model and its drafted threats.
 pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
     let m = &lm.model;
-    if m.status == ModelStatus::Draft {
+    if m.status == ModelStatus::Draft && lm.is_valid("status") {
         out.push(
             Diagnostic::new(Rule::DraftModel, &lm.file, Some(lm.span_at(&["status"])), format!("model `{}` is a draft: nobody has reviewed it", m.id))
                 .with_help("once reviewed, set `status: in-review` or `approved` and record the review under `reviews`")
@@ -15,7 +15,7 @@ pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
         );
     }
     for (i, t) in m.threats.iter().enumerate() {
-        if t.drafted {
+        if t.drafted && lm.element_valid("threats", i) {
             out.push(
                 Diagnostic::new(
                     Rule::DraftedThreat,

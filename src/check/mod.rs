@@ -1,12 +1,16 @@
 //! Rules over a loaded [`Project`]; each rule family in its own file.
 
+mod acceptance;
+mod architecture;
 pub mod code_refs;
+mod controls;
 pub mod coverage;
 mod decisions;
 mod drafts;
 mod ids;
 mod index;
 mod references;
+pub mod review_drift;
 
 use index::ModelIndex;
 
@@ -32,12 +36,14 @@ pub fn run(project: &Project, load_findings: Vec<Diagnostic>, opts: &CheckOption
         let index = ModelIndex::new(lm);
         ids::check_model(lm, &index, &mut diagnostics);
         references::check_model(project, lm, &index, &mut diagnostics);
-        if !lm.complete {
-            continue; // placeholders stand in for invalid values: judge only ids and references
-        }
+        // In a file with structural errors, placeholders stand in for the
+        // invalid values: each rule judges only the elements that read whole.
         coverage::check_model(lm, &mut diagnostics);
         decisions::check_model(&project.config, lm, opts, &mut diagnostics);
         drafts::check_model(lm, &mut diagnostics);
+        controls::check_model(lm, &mut diagnostics);
+        acceptance::check_model(&project.config, lm, &mut diagnostics);
+        architecture::check_model(lm, &mut diagnostics);
     }
     finish(project, diagnostics, opts)
 }

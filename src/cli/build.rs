@@ -12,6 +12,9 @@ use crate::render::{self as site, SiteInputs, Theme};
 /// Arguments of `tm build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
+    /// Where to start looking for book.toml (the same as `-C DIR`).
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
     #[command(flatten)]
     project: ProjectArgs,
     /// Write the site here instead of book.toml's `output-dir` (relative to the current directory).
@@ -27,20 +30,28 @@ pub struct BuildArgs {
 
 /// Runs the build. On check errors it prints them and leaves the old site alone.
 pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
+    let project_args = args.project.or_dir(args.dir.as_ref());
     let opts = CheckOptions {
-        today: args.project.today(),
+        today: project_args.today(),
         deny_drafts: args.deny_drafts,
     };
     let Analysis {
         project,
         findings,
         code,
-    } = Analysis::run(args.project.config()?, &opts)?;
+    } = Analysis::run(project_args.config()?, &opts)?;
+    let prefix = super::repo_prefix(&project.config);
     let sources = SourceText {
         loaded: &project.sources,
         root: &project.config.root,
+        prefix: &prefix,
     };
-    let report = render(&findings, Format::Human, &sources, false);
+    let report = render(
+        &findings.with_path_prefix(&prefix),
+        Format::Human,
+        &sources,
+        false,
+    );
     if findings.has_errors() {
         print!("{report}");
         eprintln!(
@@ -50,8 +61,11 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     }
     eprint!("{report}");
     let theme = match &project.config.tm.theme {
-        Some(dir) => Theme::with_overrides(&project.config.root.join(dir))
-            .map_err(|e| CliError::Other(e.to_string()))?,
+        Some(dir) => {
+            let root = crate::project_root::ProjectRoot::new(&project.config.root)
+                .map_err(|e| CliError::Other(e.to_string()))?;
+            Theme::with_overrides(&root, dir).map_err(|e| CliError::Other(e.to_string()))?
+        }
         None => Theme::default_theme(),
     };
     let queue = QueueOptions {
@@ -87,7 +101,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
         "built {models} model{} ({} files) into {}",
         if models == 1 { "" } else { "s" },
         built.pages.len(),
-        dest.display()
+        crate::project_root::shown(&dest)
     );
     Ok(Outcome::Clean)
 }

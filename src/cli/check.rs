@@ -1,15 +1,21 @@
 //! `tm check`: validate and cross-check, print findings, exit 1 on errors.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use super::{CliError, Outcome, ProjectArgs};
 use crate::analysis::Analysis;
 use crate::check::CheckOptions;
-use crate::diagnostic::{Format, Rule, SourceText, render};
+use crate::diagnostic::{Findings, Format, Rule, SourceText, render};
+use crate::load::Project;
 
 /// Arguments of `tm check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
+    /// A model file to check alone (the other models are still read for
+    /// cross-model references), or a directory to start looking for book.toml in.
+    #[arg(value_name = "MODEL")]
+    path: Option<PathBuf>,
     #[command(flatten)]
     project: ProjectArgs,
     /// Output format.
@@ -37,24 +43,87 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         }
         return Ok(Outcome::Clean);
     }
+    let (project_args, model) = match &args.path {
+        Some(p) if p.is_dir() => (args.project.or_dir(Some(p)), None),
+        Some(p) if p.is_file() => {
+            let start = args
+                .project
+                .dir
+                .clone()
+                .or_else(|| p.parent().map(Path::to_path_buf))
+                .filter(|d| !d.as_os_str().is_empty());
+            (args.project.or_dir(start.as_ref()), Some(p))
+        }
+        Some(p) => {
+            return Err(CliError::Other(format!(
+                "{}: no such model file or directory",
+                p.display()
+            )));
+        }
+        None => (args.project.clone(), None),
+    };
     let opts = CheckOptions {
-        today: args.project.today(),
+        today: project_args.today(),
         deny_drafts: args.deny_drafts,
     };
     let Analysis {
-        project, findings, ..
-    } = Analysis::run(args.project.config()?, &opts)?;
+        project,
+        mut findings,
+        ..
+    } = Analysis::run(project_args.config()?, &opts)?;
+    if let Some(model) = model {
+        let file = model_file(&project, model)?;
+        findings = Findings::new(
+            findings
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.file == file)
+                .collect(),
+        );
+    }
+    let prefix = super::repo_prefix(&project.config);
     let sources = SourceText {
         loaded: &project.sources,
         root: &project.config.root,
+        prefix: &prefix,
     };
     let color = args.format == Format::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    print!("{}", render(&findings, args.format, &sources, color));
+    let shown = findings.with_path_prefix(&prefix);
+    super::diff::emit(&render(&shown, args.format, &sources, color))?;
     Ok(if findings.has_errors() {
         Outcome::Failed
     } else {
         Outcome::Clean
     })
+}
+
+/// The project-relative path of a model file named on the command line.
+fn model_file(project: &Project, given: &Path) -> Result<PathBuf, CliError> {
+    let canon = |p: &Path| {
+        p.canonicalize()
+            .map_err(|e| CliError::Other(format!("cannot read {}: {e}", p.display())))
+    };
+    let root = canon(&project.config.root)?;
+    let file = canon(given)?;
+    let rel = file
+        .strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .map_err(|_| {
+            CliError::Other(format!(
+                "{} is not inside the project at {}",
+                given.display(),
+                project.config.root.display()
+            ))
+        })?;
+    if project.sources.contains_key(&rel) {
+        Ok(rel)
+    } else {
+        Err(CliError::Other(format!(
+            "{} is not a model file of this project: models are the *.yaml and *.yml files under {}",
+            given.display(),
+            project.config.models_dir().display()
+        )))
+    }
 }

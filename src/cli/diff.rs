@@ -1,12 +1,10 @@
 //! `tm diff [BASE] [HEAD]`: the semantic diff of the models between two revisions.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use super::{CliError, Outcome, ProjectArgs};
 use crate::history::diff::markdown;
 use crate::history::{DiffPolicy, Repo, Snapshot, diff_snapshots, violations};
-use crate::model::Date;
 
 /// How `tm diff` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -26,12 +24,8 @@ pub struct DiffArgs {
     base: Option<String>,
     /// The new revision (default: the working tree, committed or not).
     head: Option<String>,
-    /// The project directory: where book.toml is.
-    #[arg(long, short = 'C', default_value = ".")]
-    dir: PathBuf,
-    /// The date to judge the working tree's expiries on (YYYY-MM-DD); default: the system clock.
-    #[arg(long, env = "TM_TODAY", value_parser = super::parse_date)]
-    today: Option<Date>,
+    #[command(flatten)]
+    project: ProjectArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
@@ -42,10 +36,7 @@ pub struct DiffArgs {
 
 /// Runs the diff and prints it; exit 1 when a `--fail-on` policy is broken.
 pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
-    let project = ProjectArgs {
-        dir: args.dir.clone(),
-        today: args.today,
-    };
+    let project = &args.project;
     let config = project.config()?;
     let today = project.today();
     let git_err = |e: crate::history::GitError| CliError::Other(e.to_string());
@@ -69,7 +60,9 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     let diff = diff_snapshots(&base, &head);
     let broken = violations(&diff, &head, &args.fail_on);
     let out = match args.format {
-        DiffFormat::Human => markdown::render_text(&diff),
+        DiffFormat::Human => {
+            crate::terminal::escape_text(&markdown::render_text(&diff)).into_owned()
+        }
         DiffFormat::Markdown => markdown::render_markdown(&diff),
         DiffFormat::Json => {
             let doc = serde_json::json!({ "diff": diff, "policy_violations": broken });

@@ -1,7 +1,6 @@
 //! `tm history MODEL`: every commit that touched a model, with its semantic changes.
 
 use std::fmt::Write;
-use std::path::PathBuf;
 
 use super::{CliError, Outcome, ProjectArgs};
 use crate::history::diff::markdown::describe;
@@ -12,27 +11,34 @@ use crate::history::{ModelHistory, ProjectHistory, Revision, threat_timelines};
 pub struct HistoryArgs {
     /// The model: its id or its file path relative to the project root.
     model: String,
-    /// The project directory: where book.toml is.
-    #[arg(long, short = 'C', default_value = ".")]
-    dir: PathBuf,
+    #[command(flatten)]
+    project: ProjectArgs,
     /// Print each threat's timeline instead of the commit list.
     #[arg(long)]
     threats: bool,
-    /// Print JSON (the history, or the timelines with --threats).
-    #[arg(long)]
+    /// Output format: `human`, or `json` (the history, or the timelines with --threats).
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Human)]
+    format: HistoryFormat,
+    /// The same as `--format json`.
+    #[arg(long, hide = true)]
     json: bool,
+}
+
+/// How `tm history` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HistoryFormat {
+    /// Plain text for a terminal.
+    Human,
+    /// One JSON document.
+    Json,
 }
 
 /// Prints a model's history.
 pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
-    let config = ProjectArgs {
-        dir: args.dir.clone(),
-        today: None,
-    }
-    .config()?;
+    let config = args.project.config()?;
     let history = ProjectHistory::extract(&config).map_err(|e| CliError::Other(e.to_string()))?;
     if let Some(note) = &history.reach.note {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", crate::terminal::escape_line(note));
     }
     if !history.reach.available {
         return Ok(Outcome::Clean);
@@ -47,7 +53,8 @@ pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
             args.model
         )));
     };
-    let out = match (args.threats, args.json) {
+    let json = args.json || args.format == HistoryFormat::Json;
+    let out = match (args.threats, json) {
         (false, false) => render_history(model),
         (true, false) => render_timelines(model),
         (false, true) => serde_json::to_string_pretty(model).expect("history serializes") + "\n",
@@ -86,7 +93,8 @@ fn render_history(h: &ModelHistory) -> String {
             let _ = writeln!(out, "  · {}", describe(c, &e.labels).replace('`', ""));
         }
     }
-    out
+    // Commit subjects, authors and titles: shown, never obeyed by the terminal.
+    crate::terminal::escape_text(&out).into_owned()
 }
 
 fn render_timelines(h: &ModelHistory) -> String {
@@ -111,5 +119,5 @@ fn render_timelines(h: &ModelHistory) -> String {
             );
         }
     }
-    out
+    crate::terminal::escape_text(&out).into_owned()
 }

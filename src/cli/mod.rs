@@ -34,26 +34,48 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every project command shares.
-#[derive(Debug, Clone, clap::Args)]
+/// Options every project command shares: where to start looking for the
+/// project, and the date rules judge expiry on.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct ProjectArgs {
-    /// The project directory: where book.toml is (default: the current directory).
-    #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    /// Start looking for book.toml in DIR instead of the current directory;
+    /// tm uses the first directory upwards that holds one (as cargo does).
+    #[arg(id = "directory", short = 'C', long = "directory", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// The date to use as "today" for expiry rules (YYYY-MM-DD); default: the system clock.
     #[arg(long, env = "TM_TODAY", value_parser = parse_date)]
     pub today: Option<Date>,
 }
 
 impl ProjectArgs {
-    /// Reads the project's book.toml, with `TM_…__…` environment overrides.
+    /// Finds the project's book.toml (from `-C DIR` or the current directory
+    /// upwards) and reads it, with `TM_…__…` environment overrides.
     pub fn config(&self) -> Result<Config, ConfigError> {
-        Config::load(&self.dir, std::env::vars())
+        let start = self.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        Config::discover(&start, std::env::vars())
+    }
+
+    /// The same options, starting from `dir` unless `-C` was given.
+    pub fn or_dir(&self, dir: Option<&PathBuf>) -> ProjectArgs {
+        ProjectArgs {
+            dir: self.dir.clone().or_else(|| dir.cloned()),
+            today: self.today,
+        }
     }
 
     /// "Today": the flag, the environment, or the clock.
     pub fn today(&self) -> Date {
         self.today.unwrap_or_else(Date::today_utc)
+    }
+}
+
+/// Where the project root sits in its git work tree (`sub/dir/`), or nothing
+/// outside git: paths in findings are shown from the repository's top, so
+/// CI annotations land on the right lines in a monorepo.
+pub fn repo_prefix(config: &Config) -> PathBuf {
+    match crate::history::Repo::discover(&config.root) {
+        Ok(Some(repo)) => PathBuf::from(repo.prefix()),
+        _ => PathBuf::new(),
     }
 }
 
@@ -126,5 +148,30 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(args) => init::run(&args),
         Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap checks the argument definitions only when a command is built:
+    /// check every subcommand here, not in front of a user.
+    #[test]
+    fn argument_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_project_command_takes_dash_c_and_today() {
+        for cmd in ["check", "build", "diff", "history", "queue"] {
+            let mut args = vec!["tm", cmd, "-C", "x", "--today", "2026-01-01"];
+            if cmd == "history" {
+                args.push("m");
+            }
+            let parsed = Cli::try_parse_from(&args);
+            assert!(parsed.is_ok(), "{cmd}: {parsed:?}");
+        }
     }
 }

@@ -20,6 +20,9 @@ pub enum QueueFormat {
 /// Arguments of `tm queue`.
 #[derive(Debug, clap::Args)]
 pub struct QueueArgs {
+    /// Where to start looking for book.toml (the same as `-C DIR`).
+    #[arg(value_name = "DIR")]
+    dir: Option<std::path::PathBuf>,
     #[command(flatten)]
     project: ProjectArgs,
     /// Output format.
@@ -43,16 +46,20 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 
 /// Builds and prints the queue. Exit 0 either way: the queue is a worklist, not a gate.
 pub fn run(args: &QueueArgs) -> Result<Outcome, CliError> {
-    let config = args.project.config()?;
+    let project_args = args.project.or_dir(args.dir.as_ref());
+    let config = project_args.config()?;
     let opts = QueueOptions {
-        today: args.project.today(),
+        today: project_args.today(),
         expiry_warning_days: args.days.unwrap_or(config.tm.expiry_warning_days),
         severity: args.severity.unwrap_or(config.tm.queue_severity),
     };
     let (project, _) = Project::load(config)?;
     let queue = ReviewQueue::build(&project, opts).map_err(|e| CliError::Other(e.to_string()))?;
     let out = match args.format {
-        QueueFormat::Human => render::render_text(&queue),
+        // Commit subjects, authors, paths and titles: shown, never obeyed.
+        QueueFormat::Human => {
+            crate::terminal::escape_text(&render::render_text(&queue)).into_owned()
+        }
         QueueFormat::Markdown => render::render_markdown(&queue),
         QueueFormat::Json => serde_json::to_string_pretty(&queue).expect("queue serializes") + "\n",
     };

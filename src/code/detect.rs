@@ -1,6 +1,7 @@
 //! The entry-point detector table: each row says what code takes input from
 //! outside the program and how to recognise it in a syn tree. Adding a
-//! detector is adding a row; the visitor in `parse` only interprets rows.
+//! detector is adding a row, with its argument constraint ([`Args`], whose
+//! predicates live here too); the visitor only interprets rows.
 
 use serde::Serialize;
 
@@ -379,6 +380,98 @@ pub const DETECTORS: &[Detector] = &[
     },
 ];
 
+impl Args {
+    /// Whether a call or method call with these arguments (`first` of
+    /// `count`) meets the constraint.
+    pub fn accepts_call(self, first: Option<&syn::Expr>, count: usize) -> bool {
+        match self {
+            Args::Any => true,
+            Args::Empty => count == 0,
+            Args::AtLeastOne => count > 0,
+            Args::Two => count == 2,
+            Args::NotEphemeral => !string_literal(first).is_some_and(|a| a.ends_with(":0")),
+            Args::RouteLiteral => route_text(first).is_some_and(|s| s.starts_with('/')),
+            Args::NotLiteral => count > 0 && string_literal(first).is_none() && !constant(first),
+            Args::Backlog => {
+                constant(first)
+                    || matches!(first, Some(syn::Expr::Lit(l)) if matches!(l.lit, syn::Lit::Int(_)))
+            }
+        }
+    }
+
+    /// Whether an attribute's arguments (`#[get("/users")]`) meet the constraint.
+    pub fn accepts_attribute(self, attr: &syn::Attribute) -> bool {
+        match (self, &attr.meta) {
+            (Args::Any, _) => true,
+            (_, syn::Meta::List(list)) => {
+                let args = list
+                    .parse_args_with(
+                        syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                    )
+                    .ok();
+                let count = args.as_ref().map_or(0, |a| a.len());
+                self.accepts_call(args.as_ref().and_then(|a| a.first()), count)
+            }
+            _ => self == Args::Empty,
+        }
+    }
+}
+
+/// The value of a string literal argument.
+fn string_literal(e: Option<&syn::Expr>) -> Option<String> {
+    match e {
+        Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        })) => Some(s.value()),
+        _ => None,
+    }
+}
+
+/// A `SCREAMING_CASE` path (`DATABASE_PATH`, `&config::BACKLOG`): a constant.
+fn constant(e: Option<&syn::Expr>) -> bool {
+    match e {
+        Some(syn::Expr::Reference(r)) => constant(Some(&r.expr)),
+        Some(syn::Expr::Path(p)) => p.path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            name.chars().any(|c| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }),
+        _ => false,
+    }
+}
+
+/// The leading literal of a route argument: `"/a"`, `&format!("/{X}")` or
+/// `concat!("/", X)` (a route built at run time still starts with `/`).
+fn route_text(arg: Option<&syn::Expr>) -> Option<String> {
+    match arg? {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        syn::Expr::Reference(r) => route_text(Some(&r.expr)),
+        syn::Expr::Paren(p) => route_text(Some(&p.expr)),
+        syn::Expr::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "format" || s.ident == "concat") =>
+        {
+            let args = m
+                .mac
+                .parse_body_with(
+                    syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                )
+                .ok()?;
+            route_text(args.first())
+        }
+        _ => None,
+    }
+}
+
 /// Whether the detector `pattern` ends with all of `path` (`Command::new`
 /// for `process::Command::new`): how a name brought in by a glob `use` is matched.
 pub fn pattern_ends_with(pattern: &str, path: &[String]) -> bool {
@@ -419,6 +512,56 @@ mod tests {
         ));
         assert!(path_ends_with(&segs("Cli::parse"), "*::parse"));
         assert!(!path_ends_with(&segs("parse"), "*::parse"));
+    }
+
+    fn accepts(args: Args, call: &str) -> bool {
+        let syn::Expr::Call(c) = syn::parse_str::<syn::Expr>(call).unwrap() else {
+            panic!("{call} is not a call")
+        };
+        args.accepts_call(c.args.first(), c.args.len())
+    }
+
+    #[test]
+    fn argument_predicates() {
+        assert!(accepts(Args::Empty, "Cli::parse()"));
+        assert!(!accepts(Args::Empty, "Cli::parse(x)"));
+        assert!(accepts(Args::Two, "route(\"/a\", h)"));
+        assert!(!accepts(Args::AtLeastOne, "subscribe()"));
+        assert!(!accepts(Args::NotEphemeral, "bind(\"0.0.0.0:0\")"));
+        assert!(accepts(Args::NotEphemeral, "bind(\"0.0.0.0:80\")"));
+        assert!(accepts(Args::RouteLiteral, "at(&format!(\"/{X}\"))"));
+        assert!(accepts(Args::RouteLiteral, "at(concat!(\"/\", X))"));
+        assert!(!accepts(Args::RouteLiteral, "at(path)"));
+        assert!(accepts(Args::NotLiteral, "open(p)"));
+        assert!(!accepts(Args::NotLiteral, "open(\"a.txt\")"));
+        assert!(!accepts(Args::NotLiteral, "open(&config::DATABASE_PATH)"));
+        assert!(!accepts(Args::NotLiteral, "open()"));
+        assert!(accepts(Args::Backlog, "listen(128)"));
+        assert!(accepts(Args::Backlog, "listen(BACKLOG)"));
+        assert!(!accepts(Args::Backlog, "listen(listener)"));
+    }
+
+    #[test]
+    fn attribute_arguments() {
+        let attr = |text: &str| {
+            let f: syn::ItemFn = syn::parse_str(&format!("{text} fn f() {{}}")).unwrap();
+            f.attrs.into_iter().next().unwrap()
+        };
+        assert!(Args::RouteLiteral.accepts_attribute(&attr("#[get(\"/users\")]")));
+        assert!(!Args::RouteLiteral.accepts_attribute(&attr("#[get(name)]")));
+        assert!(!Args::RouteLiteral.accepts_attribute(&attr("#[get]")));
+        assert!(Args::Empty.accepts_attribute(&attr("#[launch]")));
+        assert!(Args::Any.accepts_attribute(&attr("#[tokio::main(flavor = \"current_thread\")]")));
+    }
+
+    #[test]
+    fn one_row_detects_fn_main() {
+        let rows: Vec<&str> = DETECTORS
+            .iter()
+            .filter(|d| matches!(d.pattern, Pattern::MainFn))
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(rows, ["main"]);
     }
 
     #[test]

@@ -3,8 +3,16 @@
 //! parallel), and the entry points the [`detect::DETECTORS`] table finds.
 //!
 //! Symbols and entry points are Rust-only; `code.paths` works for any file.
+//!
+//! One Rust file goes through `parse::parse_file`: syn, then the walk in
+//! `visitor` (items, `mod x;`, re-exports), with `scope` expanding paths
+//! through `use`, `attributes` deciding what is test code, and
+//! `detector_match` matching calls against the rows of `detect` (a new
+//! detector is a row there). The result is a `parse::ParsedFile`; `tree`
+//! places files in module trees and `symbols` resolves a model's paths.
 
 pub mod detect;
+mod ignore_files;
 mod link;
 mod nesting;
 pub mod parse;
@@ -13,6 +21,14 @@ mod suppress;
 pub mod symbols;
 pub mod tree;
 pub mod walk;
+
+mod attributes;
+mod detector_match;
+mod line_index;
+mod macro_statics;
+mod parsed;
+mod scope;
+mod visitor;
 
 pub use detect::{DETECTORS, Detector, EntryKind};
 pub use link::{source_url, validate_template};
@@ -86,7 +102,7 @@ impl SourceIndex {
     /// Walks the source roots and indexes them. A Rust file that cannot be
     /// read or parsed yields a TM504 warning, never a failed run.
     pub fn build(config: &Config) -> (SourceIndex, Vec<Diagnostic>) {
-        let files = walk::source_files(config);
+        let (files, refused) = walk::source_files(config);
         let rust: Vec<&PathBuf> = files
             .iter()
             .filter(|f| f.extension().is_some_and(|e| e == "rs"))
@@ -96,7 +112,7 @@ impl SourceIndex {
                 .map(|rel| ((*rel).clone(), read_and_parse(config, rel, budget)))
                 .collect()
         });
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = refused;
         let mut parsed = BTreeMap::new();
         let mut stats = IndexStats::default();
         for (file, result) in results {
@@ -279,7 +295,7 @@ fn is_reported(
     let Some(m) = module else {
         return true;
     };
-    if e.detector.kind == EntryKind::Main && e.detector.id == DETECTORS[0].id && m.path.len() > 1 {
+    if matches!(e.detector.pattern, detect::Pattern::MainFn) && m.path.len() > 1 {
         return false;
     }
     let wildcard = matches!(e.detector.pattern,

@@ -4,6 +4,7 @@
 mod lines;
 mod output;
 mod rule;
+mod sarif;
 
 pub use lines::LineIndex;
 pub use output::{Format, SourceText, render};
@@ -117,6 +118,18 @@ impl Findings {
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.count(Severity::Error) > 0
+    }
+
+    /// The same findings with `prefix` in front of every file path: the
+    /// project root's place in the repository, for output.
+    pub fn with_path_prefix(&self, prefix: &std::path::Path) -> Findings {
+        let mut out = self.clone();
+        if !prefix.as_os_str().is_empty() {
+            for d in &mut out.diagnostics {
+                d.file = prefix.join(&d.file);
+            }
+        }
+        out
     }
 
     /// The findings that concern one model.

@@ -19,6 +19,8 @@ pub enum Format {
     Json,
     /// `::error file=…,line=…::` workflow commands for GitHub Actions.
     Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 /// Where the printer finds the text of the files findings point into.
@@ -27,6 +29,9 @@ pub struct SourceText<'a> {
     pub loaded: &'a BTreeMap<PathBuf, Arc<str>>,
     /// The project root, to read other files (Rust sources) on demand.
     pub root: &'a Path,
+    /// The project root relative to the repository's top (empty outside git):
+    /// findings to print carry it in front of their project-relative paths.
+    pub prefix: &'a Path,
 }
 
 /// Files larger than this are not read to show a snippet (the finding is
@@ -35,6 +40,7 @@ const MAX_SNIPPET_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 impl SourceText<'_> {
     fn get(&self, file: &Path) -> Option<Cow<'_, str>> {
+        let file = file.strip_prefix(self.prefix).unwrap_or(file);
         match self.loaded.get(file) {
             Some(t) => Some(Cow::Borrowed(&**t)),
             None => read_small(&self.root.join(file)).map(Cow::Owned),
@@ -75,6 +81,7 @@ pub fn render(
         Format::Human => render_human(findings, sources, color),
         Format::Json => render_json(findings),
         Format::Github => render_github(findings),
+        Format::Sarif => super::sarif::render(findings),
     }
 }
 
@@ -321,6 +328,7 @@ mod tests {
             &SourceText {
                 loaded: &loaded,
                 root: Path::new("."),
+                prefix: Path::new(""),
             },
             false,
         );

@@ -57,7 +57,7 @@ rules! {
     YamlSyntax = "TM001", "yaml-syntax", Error, "The file is not well-formed YAML.";
     FileShape = "TM002", "file-shape", Error, "The file is empty, too large, too deep, or not a mapping.";
     FormatVersion = "TM003", "format-version", Error, "The `tm:` format version is missing or not supported.";
-    SkippedFile = "TM004", "skipped-file", Warning, "A model file is a symbolic link, which tm does not follow.";
+    SkippedFile = "TM004", "skipped-file", Warning, "A file tm did not read: a model file that is a symbolic link, or a link under the source roots that leads outside the project.";
     NoModels = "TM005", "no-models", Warning, "The models directory holds no model file.";
     UnknownKey = "TM010", "unknown-key", Error, "A key the format does not define (often a misspelling).";
     MissingKey = "TM011", "missing-key", Error, "A required key is absent.";
@@ -66,6 +66,7 @@ rules! {
     // TM1xx: ids and references.
     DuplicateId = "TM101", "duplicate-id", Error, "Two elements of a model, or two models, share an id.";
     DanglingReference = "TM102", "dangling-reference", Error, "A reference names an id that does not exist or is of the wrong kind.";
+    UnreferencedMitigation = "TM103", "unreferenced-mitigation", Warning, "A mitigation that no threat references.";
     // TM2xx: STRIDE coverage.
     StrideCoverage = "TM201", "stride-coverage", Error, "A component or boundary-crossing flow lacks a threat or a not-applicable note for a STRIDE category.";
     MissingReason = "TM202", "missing-reason", Error, "A not-applicable threat or note gives no reason.";
@@ -76,6 +77,9 @@ rules! {
     MissingReview = "TM304", "missing-review", Error, "An approved model lacks a review kind that book.toml requires.";
     OpenThreatInApproved = "TM305", "open-threat-in-approved", Error, "An approved model still has an open threat at or above the configured severity.";
     ExpiringAcceptance = "TM306", "expiring-acceptance", Warning, "A risk acceptance expires soon.";
+    MitigatedWithoutControl = "TM307", "mitigated-without-control", Error, "A mitigated threat with no mitigation in place (all proposed, accepted or in progress) and no `current` control.";
+    AcceptanceTerm = "TM308", "acceptance-term", Error, "A risk acceptance without `expires`, or longer than `max-acceptance-days`.";
+    ChangedSinceReview = "TM309", "changed-since-review", Warning, "An approved model changed since the commit its last approved review names.";
     // TM4xx: drafts.
     DraftModel = "TM401", "draft-model", Warning, "The model is still a draft (an error under --deny-drafts).";
     DraftedThreat = "TM402", "drafted-threat", Warning, "A threat is still marked as drafted (an error under --deny-drafts).";
@@ -85,6 +89,10 @@ rules! {
     UnmodelledEntryPoint = "TM503", "unmodelled-entry-point", Warning, "Code that takes outside input (route, main, listener…) is covered by no component.";
     RustParse = "TM504", "rust-parse", Warning, "A Rust file could not be parsed; it is left out of the cross-check.";
     CodePathInvalid = "TM505", "code-path-invalid", Error, "A code path or allow-unmodelled entry is not a valid glob or leaves the repository.";
+    // TM6xx: the data-flow diagram.
+    UndeclaredBoundary = "TM601", "undeclared-boundary", Error, "A flow between two trust zones that no declared boundary separates.";
+    SelfFlow = "TM602", "self-flow", Error, "A flow from a component to itself.";
+    UnprotectedSensitiveFlow = "TM603", "unprotected-sensitive-flow", Error, "Confidential or restricted data crosses a boundary with `encrypted: false` and no information-disclosure threat on the flow.";
 }
 
 impl Rule {

@@ -1,9 +1,20 @@
 //! Git access through the `git` command line: one process per query, never a
-//! shell, arguments passed as a vector, paths NUL-separated.
+//! shell, arguments passed as a vector, output NUL-separated. Every process
+//! is built by [`git_command`] on the repository [`locate`] found.
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Command, Stdio};
+
+use super::blob::BlobReader;
+use super::git_command::{
+    RepoLocation, ceiling_env, empty_tree, git_command, pinned_git, user_safe_directories,
+};
+use super::locate::{ceilings_from_env, locate};
+use super::log::{COMMIT_FORMAT, parse_log};
+
+/// git's mode for a symbolic link: never read as a model, in any revision,
+/// just as `tm check` does not follow a linked model file (TM004).
+const SYMLINK_MODE: &str = "120000";
 
 /// Why a git query failed.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +35,18 @@ pub enum GitError {
         "`{0}` is not a commit in this repository's available history (in a shallow clone, fetch more: `git fetch --deepen=100` or `fetch-depth: 0` in CI)"
     )]
     UnknownRevision(String),
+    /// An object is over the size budget; it was not read.
+    #[error(
+        "git object {object} is {size} bytes, over tm's budget of {budget} bytes: it was not read"
+    )]
+    TooLarge {
+        /// The object name, as asked.
+        object: String,
+        /// Its size.
+        size: u64,
+        /// The budget.
+        budget: u64,
+    },
     /// git's output was not what tm expects.
     #[error("unexpected output from git: {0}")]
     Parse(String),
@@ -32,8 +55,14 @@ pub enum GitError {
 /// A git work tree that holds the project, queried with the `git` CLI.
 #[derive(Debug, Clone)]
 pub struct Repo {
-    /// The project root (where book.toml is); git runs there.
+    /// Where the repository is, as tm found it.
+    location: RepoLocation,
+    /// The project root (where book.toml is), absolute; git runs there.
     root: PathBuf,
+    /// The empty tree of the repository's object format: attributes come from it.
+    attr_source: &'static str,
+    /// The user's own `safe.directory` entries, when git's ownership check needs them.
+    safe_directories: Vec<String>,
     /// The project root relative to the top of the work tree, `/`-terminated or empty.
     prefix: String,
     /// Whether this is a shallow clone.
@@ -66,46 +95,42 @@ impl CommitInfo {
     }
 }
 
-/// `--format` for [`CommitInfo`]: fields separated by US, records started by RS.
-pub(crate) const COMMIT_FORMAT: &str = "--format=%x1e%H%x1f%h%x1f%an%x1f%ae%x1f%aI%x1f%s";
-
-/// Parses one record of [`COMMIT_FORMAT`] (without the leading RS).
-pub(crate) fn parse_commit(record: &str) -> Result<CommitInfo, GitError> {
-    let mut f = record.split('\x1f');
-    let mut next = || {
-        f.next()
-            .map(str::to_owned)
-            .ok_or_else(|| GitError::Parse(format!("short commit record {record:?}")))
-    };
-    Ok(CommitInfo {
-        id: next()?,
-        short: next()?,
-        author: next()?,
-        email: next()?,
-        date: next()?,
-        subject: next()?,
-    })
-}
-
 impl Repo {
-    /// Opens the work tree holding `root`; `Ok(None)` when `root` is not in a
-    /// git work tree (or git is not installed), so callers can go on without history.
+    /// Opens the repository whose work tree holds `root`, found by tm's own
+    /// rule ([`locate`]); `Ok(None)` when there is none, git refuses it, or
+    /// git is not installed, so callers can go on without history.
     pub fn discover(root: &Path) -> Result<Option<Repo>, GitError> {
-        let out = match Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args([
-                "rev-parse",
-                "--is-inside-work-tree",
-                "--show-prefix",
-                "--is-shallow-repository",
-            ])
-            .stdin(Stdio::null())
-            .output()
-        {
+        let Some(location) = locate(root, &ceilings_from_env()) else {
+            return Ok(None);
+        };
+        let Ok(root) = std::fs::canonicalize(root) else {
+            return Ok(None);
+        };
+        let mut repo = Repo {
+            location,
+            root,
+            attr_source: empty_tree("sha1"),
+            safe_directories: Vec::new(),
+            prefix: String::new(),
+            shallow: false,
+            shallow_commits: Vec::new(),
+        };
+        if !repo.owner_trusted()? {
+            return Ok(None);
+        }
+        let query = [
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--show-prefix",
+            "--is-shallow-repository",
+            "--show-object-format",
+        ];
+        let out = match repo.output(&query) {
             Ok(out) => out,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(GitError::Spawn(e)),
+            Err(GitError::Spawn(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
         };
         if !out.status.success() {
             return Ok(None);
@@ -115,15 +140,12 @@ impl Repo {
         if lines.first() != Some(&"true") {
             return Ok(None);
         }
-        let mut repo = Repo {
-            root: root.to_path_buf(),
-            prefix: lines.get(1).copied().unwrap_or_default().to_owned(),
-            shallow: lines.get(2) == Some(&"true"),
-            shallow_commits: Vec::new(),
-        };
+        repo.prefix = lines.get(1).copied().unwrap_or_default().to_owned();
+        repo.shallow = lines.get(2) == Some(&"true");
+        repo.attr_source = empty_tree(lines.get(3).copied().unwrap_or("sha1"));
         if repo.shallow {
             let path = repo.run_text(&["rev-parse", "--git-path", "shallow"])?;
-            let path = root.join(path.trim());
+            let path = repo.root.join(path.trim());
             repo.shallow_commits = std::fs::read_to_string(path)
                 .unwrap_or_default()
                 .lines()
@@ -131,6 +153,48 @@ impl Repo {
                 .collect();
         }
         Ok(Some(repo))
+    }
+
+    /// Whether git's ownership check accepts the located repository: git
+    /// discovers it from the top of its work tree (the only place it looks),
+    /// and refuses one owned by another user unless the user's own
+    /// `safe.directory` says otherwise, as plain git would.
+    fn owner_trusted(&mut self) -> Result<bool, GitError> {
+        let ask = |safe: &[String]| {
+            pinned_git(&self.location.work_tree, self.attr_source, safe)
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_WORK_TREE")
+                .envs([ceiling_env(&self.location.work_tree)])
+                .args(["rev-parse", "--absolute-git-dir"])
+                .stdin(Stdio::null())
+                .output()
+        };
+        let mut out = match ask(&[]) {
+            Ok(out) => out,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(GitError::Spawn(e)),
+        };
+        if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("safe.directory")
+        {
+            self.safe_directories = user_safe_directories();
+            out = ask(&self.safe_directories).map_err(GitError::Spawn)?;
+        }
+        let found = String::from_utf8_lossy(&out.stdout);
+        let same = |a: &Path, b: &Path| {
+            std::fs::canonicalize(a)
+                .ok()
+                .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
+        };
+        Ok(out.status.success()
+            && same(
+                Path::new(found.trim_end_matches('\n')),
+                &self.location.git_dir,
+            ))
+    }
+
+    /// Where the repository is: its git directory and work tree.
+    pub fn location(&self) -> &RepoLocation {
+        &self.location
     }
 
     /// Whether the clone is shallow (history is cut off).
@@ -176,8 +240,21 @@ impl Repo {
     /// The commit metadata of one revision.
     pub fn commit(&self, rev: &str) -> Result<CommitInfo, GitError> {
         let id = self.resolve(rev)?;
-        let text = self.run_text(&["show", "-s", "--no-show-signature", COMMIT_FORMAT, &id])?;
-        parse_commit(text.trim_end_matches('\n').trim_start_matches('\x1e'))
+        let out = self.run(&[
+            "show",
+            "-s",
+            "-z",
+            "--no-show-signature",
+            "--no-color",
+            COMMIT_FORMAT,
+            "--end-of-options",
+            &id,
+        ])?;
+        parse_log(&out)?
+            .into_iter()
+            .next()
+            .map(|c| c.info)
+            .ok_or_else(|| GitError::Parse(format!("no commit {id}")))
     }
 
     /// The branch new work merges into: `origin/HEAD`'s target, else the first of
@@ -199,16 +276,25 @@ impl Repo {
 
     /// The best common ancestor of two revisions.
     pub fn merge_base(&self, a: &str, b: &str) -> Result<String, GitError> {
-        self.run_text(&["merge-base", a, b])
+        self.run_text(&["merge-base", "--end-of-options", a, b])
             .map(|s| s.trim().to_owned())
             .map_err(|_| GitError::UnknownRevision(format!("merge-base of {a} and {b}")))
     }
 
-    /// The blobs under `dir` (relative to the project root) at `rev`, as
+    /// The blobs under `dir` (relative to the project root) at `rev`, links left out, as
     /// (project-relative path, blob id), sorted by path.
     pub fn tree_files(&self, rev: &str, dir: &Path) -> Result<Vec<(PathBuf, String)>, GitError> {
         let pathspec = format!(":(top,literal){}{}", self.prefix, dir.to_string_lossy());
-        let out = self.run(&["ls-tree", "-r", "-z", "--full-tree", rev, "--", &pathspec])?;
+        let out = self.run(&[
+            "ls-tree",
+            "-r",
+            "-z",
+            "--full-tree",
+            "--end-of-options",
+            rev,
+            "--",
+            &pathspec,
+        ])?;
         let mut files = Vec::new();
         for entry in out.split(|b| *b == 0).filter(|e| !e.is_empty()) {
             let entry = String::from_utf8_lossy(entry);
@@ -216,7 +302,11 @@ impl Repo {
                 .split_once('\t')
                 .ok_or_else(|| GitError::Parse(format!("ls-tree entry {entry:?}")))?;
             let mut meta = meta.split(' ');
-            let (kind, id) = (meta.nth(1), meta.next());
+            let (mode, kind, id) = (meta.next(), meta.next(), meta.next());
+            // A symbolic link (mode 120000) is not a model, as on disk (TM004).
+            if mode == Some(SYMLINK_MODE) {
+                continue;
+            }
             if let (Some("blob"), Some(id), Some(rel)) = (kind, id, self.project_path(path)) {
                 files.push((rel, id.to_owned()));
             }
@@ -227,19 +317,24 @@ impl Repo {
 
     /// Runs git in the project root and returns standard output.
     pub(crate) fn run(&self, args: &[&str]) -> Result<Vec<u8>, GitError> {
-        let out = self
-            .command()
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(GitError::Spawn)?;
+        let out = self.output(args)?;
         if !out.status.success() {
+            // Arguments and git's messages can quote model or commit text.
             return Err(GitError::Failed {
-                args: args.join(" "),
-                stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+                args: crate::terminal::escape_line(&args.join(" ")).into_owned(),
+                stderr: crate::terminal::escape_text(String::from_utf8_lossy(&out.stderr).trim())
+                    .into_owned(),
             });
         }
         Ok(out.stdout)
+    }
+
+    fn output(&self, args: &[&str]) -> Result<std::process::Output, GitError> {
+        self.command()
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(GitError::Spawn)
     }
 
     /// Like [`Repo::run`], decoded as UTF-8 (lossily).
@@ -248,72 +343,25 @@ impl Repo {
             .map(|b| String::from_utf8_lossy(&b).into_owned())
     }
 
+    /// A git process on this repository, with tm's fixed configuration.
     fn command(&self) -> Command {
-        let mut cmd = Command::new("git");
-        cmd.arg("-C")
-            .arg(&self.root)
-            .args(["-c", "core.quotepath=off", "--no-pager"])
-            .env("GIT_OPTIONAL_LOCKS", "0");
-        cmd
+        git_command(
+            &self.location,
+            &self.root,
+            self.attr_source,
+            &self.safe_directories,
+        )
     }
 
-    /// Starts one `git cat-file --batch` process to read many blobs cheaply.
+    /// Starts a blob reader with the model-file budget
+    /// ([`MAX_FILE_BYTES`](crate::load::MAX_FILE_BYTES)): a larger blob is
+    /// sized, never read.
     pub fn blob_reader(&self) -> Result<BlobReader, GitError> {
-        let mut child = self
-            .command()
-            .args(["cat-file", "--batch"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(GitError::Spawn)?;
-        let stdin = child.stdin.take().expect("stdin is piped");
-        let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
-        Ok(BlobReader {
-            child,
-            stdin: Some(stdin),
-            stdout,
-        })
+        self.blob_reader_within(crate::load::MAX_FILE_BYTES as u64)
     }
-}
 
-/// A running `git cat-file --batch`: one request, one answer, in turn.
-pub struct BlobReader {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl BlobReader {
-    /// Reads one object by id (or `rev:path`); `Ok(None)` when it does not exist.
-    pub fn read(&mut self, object: &str) -> Result<Option<Vec<u8>>, GitError> {
-        let stdin = self.stdin.as_mut().expect("open until drop");
-        writeln!(stdin, "{object}")
-            .and_then(|()| stdin.flush())
-            .map_err(GitError::Spawn)?;
-        let mut header = String::new();
-        self.stdout
-            .read_line(&mut header)
-            .map_err(GitError::Spawn)?;
-        let header = header.trim_end();
-        if header.ends_with(" missing") || header.ends_with(" ambiguous") {
-            return Ok(None);
-        }
-        let size: usize = header
-            .rsplit(' ')
-            .next()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| GitError::Parse(format!("cat-file header {header:?}")))?;
-        let mut body = vec![0; size + 1];
-        self.stdout.read_exact(&mut body).map_err(GitError::Spawn)?;
-        body.pop(); // the newline after each object
-        Ok(Some(body))
-    }
-}
-
-impl Drop for BlobReader {
-    fn drop(&mut self) {
-        drop(self.stdin.take()); // EOF makes cat-file exit
-        let _ = self.child.wait();
+    /// Starts a blob reader; blobs over `budget` bytes are reported by size, not read.
+    pub fn blob_reader_within(&self, budget: u64) -> Result<BlobReader, GitError> {
+        BlobReader::start(|| self.command(), budget)
     }
 }

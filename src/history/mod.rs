@@ -4,8 +4,12 @@
 //!
 //! Git is driven through the `git` CLI (see `docs/design-history.md`).
 
+pub mod blob;
+mod budget;
 pub mod diff;
 pub mod git;
+pub mod git_command;
+pub mod locate;
 mod log;
 pub mod model_history;
 pub mod policy;

@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::blob::{Blob, BlobReader, oversized_blob};
+use super::budget::{HISTORY_BYTES, cut_chains};
 use super::diff::{Change, LoadProblem, added_model, compare_models, labels};
 use super::git::{CommitInfo, GitError, Repo};
 use super::log::{FileTouch, LoggedCommit, log_dir};
 use super::snapshot::{Revision, is_model_path};
 use crate::config::Config;
-use crate::load::load_model_text;
+use crate::load::{MAX_FILE_BYTES, load_model_text};
 use crate::model::{Date, Model};
 
 /// The history of every model file in a project, and how far it reaches.
@@ -67,9 +69,11 @@ pub struct HistoryEntry {
 pub type HistoryError = GitError;
 
 /// One model file followed through renames: its touches, newest first.
-struct Chain {
-    newest: PathBuf,
-    touches: Vec<(usize, FileTouch)>,
+pub(super) struct Chain {
+    /// The file's newest path.
+    pub newest: PathBuf,
+    /// (index of the commit in the log, how it touched the file), newest first.
+    pub touches: Vec<(usize, FileTouch)>,
 }
 
 impl ProjectHistory {
@@ -86,9 +90,20 @@ impl ProjectHistory {
                 "the repository has no commits yet: no change history",
             ));
         }
+        Self::extract_within(config, repo, HISTORY_BYTES)
+    }
+
+    /// [`ProjectHistory::extract`] reading at most `budget` bytes of old versions.
+    pub(super) fn extract_within(
+        config: &Config,
+        repo: Repo,
+        budget: u64,
+    ) -> Result<ProjectHistory, HistoryError> {
         let commits = log_dir(&repo, "HEAD", &config.tm.models)?;
-        let chains = follow_files(&commits);
-        let parsed = parse_blobs(&repo, &chains)?;
+        let mut chains = follow_files(&commits);
+        let mut reader = repo.blob_reader()?;
+        let cut = cut_chains(&mut reader, &mut chains, budget)?;
+        let parsed = parse_blobs(&mut reader, &chains)?;
         let mut models: Vec<(ModelHistory, AtHead)> = chains
             .iter()
             .map(|chain| model_history(&repo, &commits, chain, &parsed))
@@ -96,10 +111,25 @@ impl ProjectHistory {
         add_working_tree(config, &mut models);
         let mut models: Vec<ModelHistory> = models.into_iter().map(|(h, _)| h).collect();
         models.sort_by(|a, b| a.file.cmp(&b.file));
-        Ok(ProjectHistory {
-            reach: reach(&repo)?,
-            models,
-        })
+        let mut reach = reach(&repo)?;
+        if let Some(cut) = cut.and_then(|i| commits.get(i)) {
+            const MIB: u64 = 1024 * 1024;
+            let size = if budget.is_multiple_of(MIB) {
+                format!("{} MiB", budget / MIB)
+            } else {
+                format!("{budget} bytes")
+            };
+            let note = format!(
+                "history stops before {} ({}): older model versions exceed tm's history budget of {size}",
+                cut.info.short,
+                cut.info.date.get(..10).unwrap_or(&cut.info.date),
+            );
+            reach.note = Some(match reach.note {
+                Some(shallow) => format!("{shallow}; {note}"),
+                None => note,
+            });
+        }
+        Ok(ProjectHistory { reach, models })
     }
 
     fn unavailable(note: &str) -> ProjectHistory {
@@ -181,7 +211,7 @@ type Parsed = HashMap<String, Result<Model, Vec<LoadProblem>>>;
 
 /// Reads every blob the chains name with one `git cat-file --batch`, then
 /// parses them in parallel.
-fn parse_blobs(repo: &Repo, chains: &[Chain]) -> Result<Parsed, GitError> {
+fn parse_blobs(reader: &mut BlobReader, chains: &[Chain]) -> Result<Parsed, GitError> {
     let mut wanted: Vec<(&str, &Path)> = chains
         .iter()
         .flat_map(|c| &c.touches)
@@ -193,17 +223,26 @@ fn parse_blobs(repo: &Repo, chains: &[Chain]) -> Result<Parsed, GitError> {
         .collect();
     wanted.sort();
     wanted.dedup_by(|a, b| a.0 == b.0);
-    let mut reader = repo.blob_reader()?;
+    let budget = MAX_FILE_BYTES as u64;
     let mut blobs = Vec::with_capacity(wanted.len());
+    let mut parsed = Parsed::new();
     for (id, path) in wanted {
-        if let Some(bytes) = reader.read(id)? {
-            blobs.push((id.to_owned(), path.to_path_buf(), bytes));
+        match reader.read_blob(id)? {
+            Blob::Bytes(bytes) => blobs.push((id.to_owned(), path.to_path_buf(), bytes)),
+            // Never read: the version shows as one that does not load, and why.
+            Blob::TooLarge { size } => {
+                let finding = oversized_blob(path, size, budget);
+                parsed.insert(id.to_owned(), Err(LoadProblem::errors_of([&finding])));
+            }
+            Blob::Missing => {}
         }
     }
-    Ok(blobs
-        .into_par_iter()
-        .map(|(id, path, bytes)| (id, parse_model(&path, bytes)))
-        .collect())
+    parsed.par_extend(
+        blobs
+            .into_par_iter()
+            .map(|(id, path, bytes)| (id, parse_model(&path, bytes))),
+    );
+    Ok(parsed)
 }
 
 /// Parses model bytes; on failure, the load errors.

@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::blob::{Blob, oversized_blob};
 use super::git::{CommitInfo, GitError, Repo};
 use crate::check::{self, CheckOptions};
 use crate::config::Config;
 use crate::diagnostic::Findings;
-use crate::load::{LoadError, Project};
+use crate::load::{LoadError, MAX_FILE_BYTES, Project};
 use crate::model::Date;
 
 /// Which version of the models a snapshot holds.
@@ -84,16 +85,19 @@ impl Snapshot {
         let commit = repo.commit(rev)?;
         let date = commit.day().unwrap_or(today);
         let listed = repo.tree_files(&commit.id, &config.tm.models)?;
-        let mut reader = repo.blob_reader()?;
+        let budget = MAX_FILE_BYTES as u64;
+        let mut reader = repo.blob_reader_within(budget)?;
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-        for (path, blob) in listed {
-            if is_model_path(&path)
-                && let Some(bytes) = reader.read(&blob)?
-            {
-                files.push((path, bytes));
+        let mut oversized = Vec::new();
+        for (path, blob) in listed.into_iter().filter(|(p, _)| is_model_path(p)) {
+            match reader.read_blob(&blob)? {
+                Blob::Bytes(bytes) => files.push((path, bytes)),
+                Blob::TooLarge { size } => oversized.push(oversized_blob(&path, size, budget)),
+                Blob::Missing => {}
             }
         }
-        let (project, load_findings) = Project::from_files(config, files);
+        let (project, mut load_findings) = Project::from_files(config, files);
+        load_findings.extend(oversized);
         Ok(Snapshot::judge(
             Revision::Commit(commit),
             date,

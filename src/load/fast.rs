@@ -9,9 +9,48 @@ use crate::model::{Categories, EndpointRef, FORMAT_VERSION, Id, Model, NotApplic
 use super::node::yaml_options;
 
 /// The model, when `text` is a model with no structural problem at all.
+#[cfg(test)]
 pub fn read_valid(text: &str, max_depth: usize) -> Option<Model> {
-    let model: Model = serde_saphyr::from_str_with_options(text, yaml_options(max_depth)).ok()?;
-    (model.tm == FORMAT_VERSION && schema_only_rules_hold(&model)).then_some(model)
+    read(text, max_depth).ok()
+}
+
+/// Why the fast path did not give a model.
+#[derive(Debug)]
+pub enum NotFast {
+    /// The file broke a parser budget (size, nesting, alias expansion): the
+    /// full path would parse as far and fail the same way, so it is skipped.
+    Budget(serde_saphyr::Error),
+    /// Anything else: the full path finds and reports it.
+    Other,
+}
+
+/// The model, or why the fast path cannot give it.
+pub fn read(text: &str, max_depth: usize) -> Result<Model, NotFast> {
+    // Typed reading cannot see tags, directives or how a number was spelt:
+    // such files take the full path, which reports them.
+    if super::strict::may_have_tag(text)
+        || super::strict::may_have_directive(text)
+        || super::strict::may_have_yaml11_number(text)
+    {
+        return Err(NotFast::Other);
+    }
+    let model: Model = serde_saphyr::from_str_with_options(text, yaml_options(max_depth)).map_err(
+        |e| match e {
+            e if is_budget_error(&e) => NotFast::Budget(e),
+            _ => NotFast::Other,
+        },
+    )?;
+    if model.tm == FORMAT_VERSION && schema_only_rules_hold(&model) {
+        Ok(model)
+    } else {
+        Err(NotFast::Other)
+    }
+}
+
+/// Whether the parser stopped on a budget rather than on the file's content.
+fn is_budget_error(e: &serde_saphyr::Error) -> bool {
+    let text = e.to_string();
+    text.starts_with("budget breached") || text.starts_with("alias replay limit")
 }
 
 /// Constraints the JSON Schema states that serde's derive does not check:
@@ -102,5 +141,12 @@ mod tests {
         );
         assert!(read_valid(&base.replace("tm: 1", "tm: 2"), 32).is_none());
         assert!(read_valid(&format!("{base}owners: yes\n"), 32).is_none());
+    }
+
+    #[test]
+    fn a_budget_failure_is_final() {
+        let many = format!("tm: 1\nid: m\nowners: [&a x, {}]\n", "*a, ".repeat(10_001));
+        assert!(matches!(read(&many, 32), Err(NotFast::Budget(_))));
+        assert!(matches!(read("tm: 1\nid: [\n", 32), Err(NotFast::Other)));
     }
 }

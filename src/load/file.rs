@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::node::{Node, NodeValue};
+use super::node::{MAX_ALIAS_EXPANSION, MAX_ALIASES, MAX_NODES, Node, NodeValue};
 use super::shape::ShapeCheck;
 use super::{LoadedModel, file_diagnostic};
 use crate::diagnostic::{Diagnostic, Rule, Span};
@@ -88,7 +88,7 @@ pub fn load_model_text(
             (None, vec![too_large(file, bytes.len() as u64)]),
         );
     }
-    let text = match String::from_utf8(bytes) {
+    let text = match String::from_utf8(lone_cr_to_lf(bytes)) {
         Ok(t) => t,
         Err(e) => {
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -112,6 +112,19 @@ pub fn load_model_text(
     (text, outcome)
 }
 
+/// `bytes` with every lone `\r` (old Mac line end) turned into `\n`. YAML
+/// counts `\n`, `\r\n` and `\r` as line breaks; after this, so does every
+/// line count in tm (snippets, tab and tag finders, the UTF-8 check), and a
+/// finding keeps its line in every style. Byte offsets do not move.
+fn lone_cr_to_lf(mut bytes: Vec<u8>) -> Vec<u8> {
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    bytes
+}
+
 fn load_text(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Diagnostic>) {
     let shared = || Arc::clone(text);
     let fail = |rule, span, msg: String, help: &str| {
@@ -129,13 +142,14 @@ fn load_text(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Diagnost
             "a model needs at least `tm: 1`, `id`, `title`, `status` and `risk`; `tm init` writes a commented example",
         );
     }
-    if let Some(model) = super::fast::read_valid(text, MAX_DEPTH) {
-        return (
+    match super::fast::read(text, MAX_DEPTH) {
+        Ok(model) => (
             Some(LoadedModel::new(file, model, true, shared(), None)),
             Vec::new(),
-        );
+        ),
+        Err(super::fast::NotFast::Budget(e)) => (None, vec![yaml_error(file, text, &e)]),
+        Err(super::fast::NotFast::Other) => load_positioned(file, text),
     }
-    load_positioned(file, text)
 }
 
 /// The full path: positioned tree, structure check of every value, typed model.
@@ -159,13 +173,19 @@ fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Di
             "start the file with `tm: 1` and `id: …` at the left margin, not with `- `",
         );
     }
+    let tags = super::strict::event_diagnostics(file, text);
+    if !tags.is_empty() {
+        return (None, tags);
+    }
     if let Some(d) = check_format_version(file, &tree) {
         return (None, vec![d]);
     }
     let mut shape = ShapeCheck::new(model_schema(), file);
     let json = shape.walk(&tree, model_schema(), "");
-    let mut diagnostics = shape.diagnostics;
+    let mut diagnostics = super::strict::yaml11_number_diagnostics(file, text, &tree);
+    diagnostics.extend(shape.diagnostics);
     let substituted = shape.substituted;
+    let invalid = std::mem::take(&mut shape.invalid);
     let Some(json) = json else {
         return (None, diagnostics);
     };
@@ -176,16 +196,9 @@ fn load_positioned(file: &Path, text: &Arc<str>) -> (Option<LoadedModel>, Vec<Di
             for d in &mut diagnostics {
                 d.model = Some(id.clone());
             }
-            (
-                Some(LoadedModel::new(
-                    file,
-                    model,
-                    complete,
-                    shared(),
-                    Some(tree),
-                )),
-                diagnostics,
-            )
+            let mut loaded = LoadedModel::new(file, model, complete, shared(), Some(tree));
+            loaded.invalid = invalid;
+            (Some(loaded), diagnostics)
         }
         Err(e) => {
             // The shape check admits only what serde accepts; reaching this is a
@@ -249,6 +262,11 @@ fn yaml_error(file: &Path, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
         span
     };
     let (rule, message, help) = match kind {
+        YamlProblem::MergeKey => (
+            Rule::YamlSyntax,
+            "YAML merge key `<<`: tm reads YAML 1.2, which has no merge keys".to_owned(),
+            "write the merged keys out in full; quote `\"<<\"` if it is meant as an ordinary key",
+        ),
         YamlProblem::Budget => (
             Rule::FileShape,
             budget_message(&raw),
@@ -295,6 +313,8 @@ enum YamlProblem {
     Documents,
     /// A key repeated in one mapping.
     DuplicateKey,
+    /// A YAML 1.1 merge key (`<<`), which YAML 1.2 does not have.
+    MergeKey,
     /// Any other syntax error.
     Other,
 }
@@ -302,7 +322,9 @@ enum YamlProblem {
 impl YamlProblem {
     fn classify(raw: &str) -> YamlProblem {
         let lower = raw.to_ascii_lowercase();
-        if lower.contains("documents") {
+        if lower.contains("merge key") {
+            YamlProblem::MergeKey
+        } else if lower.contains("documents") {
             YamlProblem::Documents
         } else if ["budget", "recursion limit", "depth", "alias"]
             .iter()
@@ -327,9 +349,22 @@ impl YamlProblem {
 fn budget_message(raw: &str) -> String {
     let lower = raw.to_ascii_lowercase();
     if lower.contains("nodes") {
-        "the file expands to more YAML nodes than tm reads (250,000): an alias bomb or a machine-generated file".to_owned()
+        format!(
+            "the file expands to more YAML nodes than tm reads ({}): an alias bomb or a machine-generated file",
+            thousands(MAX_NODES)
+        )
+    } else if lower.contains("replay") {
+        format!(
+            "the file's aliases (`*name`) expand to more than {} nodes: an alias bomb",
+            thousands(MAX_ALIAS_EXPANSION)
+        )
+    } else if lower.contains("scalarbytes") || lower.contains("anchor") {
+        "the file's text, with what its aliases (`*name`) repeat, is larger than tm reads: an alias bomb".to_owned()
     } else if lower.contains("alias") {
-        "the file uses more aliases (`*name`) than tm reads (10,000)".to_owned()
+        format!(
+            "the file uses more aliases (`*name`) than tm reads ({})",
+            thousands(MAX_ALIASES)
+        )
     } else if lower.contains("recursion") || lower.contains("depth") {
         format!("the file nests deeper than tm reads ({MAX_DEPTH} levels; a model needs about 6)")
     } else {
@@ -340,12 +375,25 @@ fn budget_message(raw: &str) -> String {
     }
 }
 
+/// `n` with thousands separators, as the README writes budgets.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The first tab in leading whitespace at or after the line of `from`.
 fn tab_after(text: &str, from: Option<Span>) -> Option<Span> {
     let first = from.map_or(1, |s| s.line);
     text.lines()
         .enumerate()
-        .skip(first as usize - 1)
+        .skip((first as usize).saturating_sub(1))
         .find_map(|(i, l)| {
             let indent = &l[..l.len() - l.trim_start().len()];
             let col = indent.find('\t')?;
@@ -444,5 +492,85 @@ mod tests {
             }
         }
         assert!(compared > 25, "{compared}");
+    }
+
+    fn findings(text: &str) -> Vec<(Rule, u32, String, String)> {
+        let (_, (model, diags)) = load_model_text(Path::new("m.yaml"), text.as_bytes().to_vec());
+        if diags.iter().any(|d| d.rule == Rule::YamlSyntax) {
+            assert!(model.is_none(), "a file with a YAML error was read");
+        }
+        diags
+            .into_iter()
+            .map(|d| {
+                let line = d.span.map_or(0, |s| s.line);
+                (d.rule, line, d.message, d.help.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    const HEAD: &str = "tm: 1\nid: m\ntitle: T\nstatus: in-review\nrisk: low\n";
+
+    #[test]
+    fn a_tagged_value_is_never_read() {
+        let f = findings(&format!("{HEAD}summary: !!binary YXBwcm92ZWQ=\n"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].0, f[0].1), (Rule::YamlSyntax, 6));
+        assert!(f[0].2.contains("`!!binary`"), "{f:?}");
+        // A tag on the format version itself still stops the file.
+        let f = findings("tm: !!int 1\nid: m\ntitle: T\nstatus: draft\nrisk: low\n");
+        assert_eq!((f[0].0, f[0].1), (Rule::YamlSyntax, 1), "{f:?}");
+    }
+
+    #[test]
+    fn merge_keys_are_yaml_1_1_and_refused() {
+        let f = findings(&format!("{HEAD}cost: &c {{effort: M}}\nx:\n  <<: *c\n"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].0, f[0].1), (Rule::YamlSyntax, 8));
+        assert!(f[0].2.contains("merge key"), "{f:?}");
+    }
+
+    #[test]
+    fn yaml_1_1_forms_that_would_change_a_value_are_reported() {
+        for (value, rule) in [
+            ("017", Rule::WrongType),
+            ("1:30", Rule::WrongType),
+            ("1_000", Rule::WrongType),
+            ("0b11", Rule::WrongType),
+        ] {
+            let f = findings(&format!("{HEAD}version: {value}\n"));
+            assert_eq!(f.len(), 1, "{value}: {f:?}");
+            assert_eq!((f[0].0, f[0].1), (rule, 6), "{value}: {f:?}");
+            assert!(
+                f[0].3.contains("decimal") || f[0].3.contains("write the number"),
+                "{value}: {f:?}"
+            );
+        }
+        let f = findings(&format!(
+            "{HEAD}flows: [{{id: f, from: a, to: b, authenticated: yes}}]\n"
+        ));
+        assert!(
+            f.iter()
+                .any(|x| x.0 == Rule::WrongType && x.3.contains("YAML 1.2 reads `yes` as text")),
+            "{f:?}"
+        );
+        // YAML 1.2 spellings are numbers as before.
+        assert!(findings(&format!("{HEAD}version: 0o17\n")).is_empty());
+    }
+
+    #[test]
+    fn budget_messages_name_the_limit() {
+        assert_eq!(thousands(250_000), "250,000");
+        assert_eq!(thousands(999), "999");
+        let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        let f = findings(&format!("{HEAD}x:\n  {}", laughs.replace('\n', "\n  ")));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, Rule::FileShape);
+        assert!(f[0].2.contains("expand to more than 10,000 nodes"), "{f:?}");
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_line_feeds_in_place() {
+        assert_eq!(lone_cr_to_lf(b"a\rb\r\nc\n\r".to_vec()), b"a\nb\r\nc\n\n");
+        assert_eq!(lone_cr_to_lf(b"\r\r\n".to_vec()), b"\n\r\n");
     }
 }

@@ -6,6 +6,7 @@ mod fast;
 mod file;
 mod node;
 mod shape;
+mod strict;
 
 pub use file::{Capped, MAX_FILE_BYTES, load_model_text, read_capped};
 pub use node::{Node, NodeValue};
@@ -29,10 +30,8 @@ pub enum LoadError {
     )]
     NoModelsDir(PathBuf),
     /// The models directory resolves (through a link) to outside the project.
-    #[error(
-        "the models directory {0} leads outside the project (through a symbolic link); tm reads only files inside the project"
-    )]
-    OutsideProject(PathBuf),
+    #[error("the models directory {0}")]
+    OutsideProject(#[from] crate::project_root::OutsideProject),
     /// A directory or file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {
@@ -54,6 +53,9 @@ pub struct LoadedModel {
     /// False when invalid values were replaced by placeholders to keep reading;
     /// only the id and reference rules run on an incomplete model.
     pub complete: bool,
+    /// Paths (`threats[3]`, `status`…) of the values with a structural
+    /// problem in or under them; empty for a complete model.
+    invalid: std::collections::BTreeSet<String>,
     /// The file's text, shared with [`Project::sources`].
     text: Arc<str>,
     /// The positioned YAML tree, built on first use: a valid model is read
@@ -77,9 +79,53 @@ impl LoadedModel {
             file: file.to_path_buf(),
             model,
             complete,
+            invalid: std::collections::BTreeSet::new(),
             text,
             tree: cell,
         }
+    }
+
+    /// Whether the value at `path` (`threats[3]`, `status`, `reviews`) and
+    /// everything under it read without a structural problem: rules judge
+    /// such an element even when another part of the file is broken.
+    pub fn is_valid(&self, path: &str) -> bool {
+        self.complete || !self.invalid.contains(path)
+    }
+
+    /// The values of one field (`target`, `mitigations`) over the elements of
+    /// a section that did not read whole, as far as that field itself read;
+    /// `None` when some of them are unknown (the field, or the section, is
+    /// broken). Rules that weigh a whole section use it to skip only what a
+    /// broken element could change.
+    pub fn broken_elements_field<'a, T>(
+        &'a self,
+        section: &str,
+        items: &'a [T],
+        field: &str,
+        get: impl Fn(&'a T) -> Vec<&'a str>,
+    ) -> Option<Vec<&'a str>> {
+        if self.is_valid(section) {
+            return Some(Vec::new());
+        }
+        let mut out = Vec::new();
+        let mut any_broken = false;
+        for (i, item) in items.iter().enumerate() {
+            if self.element_valid(section, i) {
+                continue;
+            }
+            any_broken = true;
+            if !self.is_valid(&format!("{section}[{i}].{field}")) {
+                return None;
+            }
+            out.extend(get(item));
+        }
+        // The section is broken but none of its elements is: its shape is.
+        any_broken.then_some(out)
+    }
+
+    /// Whether element `index` of a section (`threats`, `flows`…) is valid.
+    pub fn element_valid(&self, section: &str, index: usize) -> bool {
+        self.complete || !self.invalid.contains(&format!("{section}[{index}]"))
     }
 
     /// The position of the value at `path` (e.g. `["threats", "3", "target"]`),
@@ -125,8 +171,12 @@ impl Project {
         let mut notes: Vec<Diagnostic> = links
             .into_iter()
             .map(|link| {
-                Diagnostic::new(Rule::SkippedFile, link, None, "this model file is a symbolic link, and tm does not follow links")
-                    .with_help("a link could make tm read a file outside the project: commit the model itself here")
+                let target = std::fs::read_link(config.root.join(&link))
+                    .map(|t| format!(" (to {})", crate::project_root::shown(&t)))
+                    .unwrap_or_default();
+                let message = format!("this model file is a symbolic link{target}, and tm does not follow links to models (nor does tm diff in git history)");
+                Diagnostic::new(Rule::SkippedFile, link, None, message)
+                    .with_help("a link could make tm read a file outside the project, or one model twice: commit the model itself here")
             })
             .collect();
         if files.is_empty() {
@@ -218,18 +268,7 @@ fn model_files(config: &Config) -> Result<ModelFiles, LoadError> {
     }
     // The models directory itself may be a symbolic link: it must still lead
     // to a directory inside the project.
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| LoadError::Io { path, source }
-    };
-    let real_root = config.root.canonicalize().map_err(io(&config.root))?;
-    if !dir
-        .canonicalize()
-        .map_err(io(&dir))?
-        .starts_with(&real_root)
-    {
-        return Err(LoadError::OutsideProject(config.tm.models.clone()));
-    }
+    crate::project_root::ProjectRoot::new(&config.root)?.resolve(&dir)?;
     let mut out = Vec::new();
     let mut links = Vec::new();
     let mut stack = vec![dir];

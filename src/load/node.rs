@@ -63,18 +63,41 @@ impl NodeValue {
     }
 }
 
+/// At most this many YAML nodes in a file, counting what aliases expand to.
+pub const MAX_NODES: usize = 250_000;
+
+/// At most this many alias (`*name`) uses in a file.
+pub const MAX_ALIASES: usize = 10_000;
+
+/// At most this many nodes in total may come from expanding aliases.
+pub const MAX_ALIAS_EXPANSION: usize = 10_000;
+
 /// The parser settings of every YAML read in tm: YAML 1.2 booleans and
-/// numbers, one document per file, and budgets against hostile input.
+/// numbers, no YAML 1.1 merge keys, one document per file, and budgets
+/// against hostile input.
 pub fn yaml_options(max_depth: usize) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = max_depth;
-    budget.max_aliases = 10_000;
+    budget.max_aliases = MAX_ALIASES;
     budget.max_documents = 1;
+    // Copies kept for anchors and text replayed through aliases: bounded by
+    // a small multiple of the largest file, so memory stays bounded too.
+    budget.max_recorded_anchor_events = MAX_NODES;
+    budget.max_recorded_anchor_bytes = 2 * crate::load::MAX_FILE_BYTES;
+    budget.max_total_scalar_bytes = 2 * crate::load::MAX_FILE_BYTES;
+    budget.max_nodes = MAX_NODES;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // The alias budget counts what aliases expand to, not how many there
+    // are: nine aliases can stand for a billion nodes.
+    options.alias_limits = serde_saphyr::alias_limits! {
+        max_total_replayed_events: MAX_ALIAS_EXPANSION,
+        max_replay_stack_depth: max_depth,
+    };
     options.with_snippet = false;
     options.strict_booleans = true;
     options.leading_zero_numbers_as_strings = true;
+    options.merge_keys = serde_saphyr::options::MergeKeyPolicy::Error;
     options
 }
 
@@ -242,5 +265,33 @@ mod tests {
     fn yaml_1_1_booleans_stay_text() {
         let n = parse("on: yes\n");
         assert_eq!(n.key_node("on").unwrap().value, NodeValue::Str("on".into()));
+    }
+
+    /// Nine levels of ten aliases stand for a billion nodes: refused after
+    /// the expansion budget, long before memory or time run out.
+    #[test]
+    fn alias_bombs_are_refused_by_what_they_expand_to() {
+        let mut laughs = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            laughs.push_str(&format!("{name}: &{name} [{refs}]\n"));
+        }
+        let start = std::time::Instant::now();
+        let err = Node::parse(&laughs, 64).unwrap_err().to_string();
+        assert!(err.contains("alias replay limit"), "{err}");
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+
+        // One long text repeated through aliases: bounded in bytes.
+        let long = "y".repeat(1 << 20);
+        let text = format!("a: &a {long}\nb: [{}]\n", vec!["*a"; 100].join(", "));
+        let err = Node::parse(&text, 64).unwrap_err().to_string();
+        assert!(err.contains("ScalarBytes"), "{err}");
+
+        // Ordinary reuse of an anchor is fine.
+        let ok = "m: &m [M-1, M-2]\nt1: *m\nt2: *m\n";
+        assert!(Node::parse(ok, 64).is_ok());
     }
 }

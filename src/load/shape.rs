@@ -27,6 +27,10 @@ pub struct ShapeCheck<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether an invalid value was replaced by a placeholder to keep going.
     pub substituted: bool,
+    /// The paths (`threats[3]`, `threats[3].acceptance`, `status`…) of every
+    /// value with a problem in or under it, so rules can still judge the
+    /// elements of a partly invalid file that are themselves valid.
+    pub invalid: std::collections::BTreeSet<String>,
 }
 
 impl<'a> ShapeCheck<'a> {
@@ -42,6 +46,7 @@ impl<'a> ShapeCheck<'a> {
             file,
             diagnostics: Vec::new(),
             substituted: false,
+            invalid: std::collections::BTreeSet::new(),
         }
     }
 
@@ -69,12 +74,30 @@ impl<'a> ShapeCheck<'a> {
     /// Checks `node` against `schema` at `path` (for messages, e.g. `threats[3].status`)
     /// and returns its JSON value, or `None` when it is invalid.
     pub fn walk(&mut self, node: &Node, schema: &'a Value, path: &str) -> Option<Value> {
+        let before = self.diagnostics.len();
+        let value = self.walk_value(node, schema, path);
+        if value.is_none() || self.diagnostics.len() > before {
+            self.invalid.insert(path.to_owned());
+        }
+        value
+    }
+
+    fn walk_value(&mut self, node: &Node, schema: &'a Value, path: &str) -> Option<Value> {
         let schema = self.resolve(schema);
         if let Some(branches) = schema
             .get("anyOf")
             .or_else(|| schema.get("oneOf"))
             .and_then(Value::as_array)
         {
+            // An enum whose values carry doc comments is a `oneOf` of `const`s:
+            // judged as one enum, so the help lists every allowed value.
+            let consts: Option<Vec<Value>> = branches
+                .iter()
+                .map(|b| self.resolve(b).get("const").cloned())
+                .collect();
+            if let Some(allowed) = consts.filter(|c| !c.is_empty()) {
+                return self.check_enum(node, &allowed, path);
+            }
             return self.walk_alternatives(node, branches, path);
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
@@ -140,6 +163,7 @@ impl<'a> ShapeCheck<'a> {
             return Some(Value::Null);
         }
         let mut best: Option<(usize, Vec<Diagnostic>)> = None;
+        let invalid_before = self.invalid.clone();
         for (i, branch) in resolved.iter().enumerate() {
             if branch.get("type") == Some(&Value::from("null")) {
                 continue;
@@ -155,6 +179,8 @@ impl<'a> ShapeCheck<'a> {
             );
             self.substituted = saved.1;
             if value.is_some() && attempt.0.is_empty() && !attempt.1 {
+                // The branches tried before this one were not what was meant.
+                self.invalid = invalid_before;
                 return value;
             }
             // Prefer the branch whose kind matches the node (a list for a list…),
@@ -541,6 +567,16 @@ fn wrong_type_help(types: &[&str], node: &Node) -> Option<String> {
         (Some("boolean"), NodeValue::Str(s)) => Some(format!(
             "write `true` or `false` (YAML 1.2 reads `{s}` as text)"
         )),
+        (Some("integer" | "number"), NodeValue::Str(s))
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, ':' | '_' | '-' | '+' | '.')) =>
+        {
+            Some(format!(
+                "YAML 1.2 reads `{s}` as text (YAML 1.1 read a leading zero as octal and `1:30` as 90): \
+                 write a plain decimal number without leading zeros"
+            ))
+        }
         (Some("string"), NodeValue::Map(_)) => {
             Some("if the text contains `: `, quote it or use a `|` block".to_owned())
         }

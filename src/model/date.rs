@@ -6,7 +6,6 @@ use std::str::FromStr;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use time::macros::format_description;
 
 /// A calendar day (no time, no zone): review dates, sign-offs, expiries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,10 +43,40 @@ impl Date {
 impl FromStr for Date {
     type Err = String;
 
+    /// Exactly `YYYY-MM-DD` (ISO 8601's calendar date, four-digit year, no
+    /// sign, no spaces, no time) naming a real day: `2026-1-1`,
+    /// `2026-02-30` and `2026-11-01T00:00` are refused.
     fn from_str(s: &str) -> Result<Date, String> {
-        let fmt = format_description!("[year]-[month]-[day]");
-        time::Date::parse(s.trim(), fmt).map(Date).map_err(|_| {
-            format!("`{s}` is not a calendar date; write it as YYYY-MM-DD, e.g. 2026-11-01")
+        let shown: String = s
+            .chars()
+            .take(40)
+            .collect::<String>()
+            .escape_debug()
+            .collect();
+        let b = s.as_bytes();
+        let digits_at = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+        if b.len() != 10
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !digits_at(0..4)
+            || !digits_at(5..7)
+            || !digits_at(8..10)
+        {
+            return Err(format!(
+                "`{shown}` is not a date in the form YYYY-MM-DD (four-digit year, two-digit month and day), e.g. 2026-11-01"
+            ));
+        }
+        let number = |r: std::ops::Range<usize>| s[r].parse::<u16>().unwrap_or(0);
+        let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+        if !(1..=12).contains(&month) {
+            return Err(format!(
+                "`{shown}` is not a calendar date: there is no month {month}; write YYYY-MM-DD"
+            ));
+        }
+        Date::from_ymd(i32::from(year), month as u8, day as u8).ok_or_else(|| {
+            format!(
+                "`{shown}` is not a calendar date: that month has no day {day}; write YYYY-MM-DD"
+            )
         })
     }
 }
@@ -104,5 +133,39 @@ mod tests {
         let err = "2026-02-30".parse::<Date>().unwrap_err();
         assert!(err.contains("YYYY-MM-DD"), "{err}");
         assert!("yesterday".parse::<Date>().is_err());
+        for bad in [
+            "2026-1-1",
+            "2026-01-1",
+            "26-01-01",
+            "+2026-01-01",
+            "02026-01-01",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2025-02-29",
+            "2026-01-01x",
+            " 2026-01-01",
+            "2026-01-01 ",
+            "2026-01-01T00:00",
+            "2026/01/01",
+            "２０２６-01-01",
+            "",
+        ] {
+            let err = bad.parse::<Date>().unwrap_err();
+            assert!(err.contains("YYYY-MM-DD"), "{bad:?}: {err}");
+        }
+        assert_eq!(
+            "2024-02-29".parse::<Date>().unwrap().to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            "0001-01-01".parse::<Date>().unwrap().to_string(),
+            "0001-01-01"
+        );
+        let err = "2026-02-30".parse::<Date>().unwrap_err();
+        assert!(err.contains("no day 30"), "{err}");
+        // What a terminal would interpret is shown escaped.
+        let err = "\u{1b}[31m".parse::<Date>().unwrap_err();
+        assert!(!err.contains('\u{1b}'), "{err:?}");
     }
 }

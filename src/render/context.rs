@@ -277,7 +277,8 @@ impl FindingRow {
         FindingRow {
             severity: d.severity.to_string(),
             rule: format!("{} {}", d.rule.code(), d.rule.name()),
-            message_html: super::markdown::inline_html(&d.message),
+            // Messages quote user values: only their code spans are markup.
+            message_html: super::markdown::code_spans_html(&d.message),
             location: match d.span {
                 Some(s) => format!("{file}:{}:{}", s.line, s.column),
                 None => file.to_string(),
@@ -285,7 +286,7 @@ impl FindingRow {
             help_html: d
                 .help
                 .as_deref()
-                .map(super::markdown::inline_html)
+                .map(super::markdown::code_spans_html)
                 .unwrap_or_default(),
         }
     }

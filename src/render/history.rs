@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::context::model_href;
 use super::markdown::inline_html;
 use crate::history::diff::markdown::describe;
-use crate::history::queue::render::{describe as describe_item, details};
+use crate::history::queue::render::{detail_lines, headline, to_html as queue_html};
 use crate::history::{
     Change, HistoryReach, Impact, ModelHistory, QueueReason, ReviewQueue, Revision,
     threat_timelines,
@@ -289,8 +289,8 @@ pub fn queue_page(queue: &ReviewQueue, project: &Project) -> QueuePage {
         if let Some(group) = models.last_mut() {
             group.items.push(QueueRow {
                 reason,
-                html: inline_html(&describe_item(item)),
-                details: details(item).iter().map(|d| inline_html(d)).collect(),
+                html: queue_html(&headline(item)),
+                details: detail_lines(item).iter().map(|d| queue_html(d)).collect(),
                 href,
             });
         }

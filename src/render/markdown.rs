@@ -59,6 +59,119 @@ pub fn inline_html(markdown: &str) -> String {
     }
 }
 
+/// Escapes plain text for Markdown inline content (within a line, as tm's
+/// outputs place it), so that it renders as exactly that text: the characters
+/// that start emphasis, code, links, images, HTML, entities, tables, math or
+/// headings are backslash-escaped, line breaks become spaces, other control
+/// characters are dropped, and `@` is followed by a zero-width space so a
+/// name cannot mention (notify) anyone on GitHub.
+pub fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for c in text.chars() {
+        match c {
+            '@' => out.push_str("@\u{200B}"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '$' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` as a Markdown code span that shows it literally, whatever backticks
+/// it holds: the fence is one backtick longer than the longest run inside.
+pub fn code_span(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A space on each side is stripped by the parser: add one where the
+    // content would otherwise touch the fence or lose its own spaces.
+    if text.is_empty() {
+        return "` `".to_owned();
+    }
+    let pad = text.starts_with('`')
+        || text.ends_with('`')
+        || (text.starts_with(' ') && text.ends_with(' ') && !text.trim().is_empty());
+    let pad = if pad { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders tm's own one-line messages (diagnostics), which quote values in
+/// backticks, as HTML: code spans become `<code>` and everything else is
+/// escaped text. Unlike [`inline_html`], nothing else in the text is markup,
+/// so a quoted value holding `<a href=…>`, `[x](…)` or stray backticks stays
+/// visible text and cannot add a link or hide the rest of the message.
+pub fn code_spans_html(text: &str) -> String {
+    // Backtick runs as (byte offset, length); a run opens a code span that the
+    // next run of the same length closes (CommonMark's rule), else is literal.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '`' {
+            let mut n = 1;
+            while chars.next_if(|&(_, c)| c == '`').is_some() {
+                n += 1;
+            }
+            runs.push((i, n));
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    let mut r = 0;
+    while r < runs.len() {
+        let (open, n) = runs[r];
+        let Some(close) = (r + 1..runs.len()).find(|&k| runs[k].1 == n) else {
+            r += 1;
+            continue;
+        };
+        let inner = &text[open + n..runs[close].0];
+        out.push_str(&escape_html(&text[at..open]));
+        let inner = match inner.strip_prefix(' ').and_then(|s| s.strip_suffix(' ')) {
+            Some(trimmed) if !inner.trim().is_empty() => trimmed,
+            _ => inner,
+        };
+        out.push_str("<code>");
+        out.push_str(&escape_html(inner));
+        out.push_str("</code>");
+        at = runs[close].0 + n;
+        r = close + 1;
+    }
+    out.push_str(&escape_html(&text[at..]));
+    out
+}
+
 /// Whether pulldown-cmark's output may carry anything unsafe. Without raw HTML,
 /// links or images its output is only the tags it generates itself around
 /// escaped text, so the (comparatively slow) HTML parse of ammonia is skipped.
@@ -75,7 +188,61 @@ fn needs_sanitizing(events: &[Event<'_>]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{inline_html, to_html};
+    use super::{code_span, code_spans_html, escape_html, escape_inline, inline_html, to_html};
+
+    #[test]
+    fn messages_show_code_spans_and_nothing_else() {
+        assert_eq!(
+            code_spans_html("unknown id `a-1` in `target`"),
+            "unknown id <code>a-1</code> in <code>target</code>"
+        );
+        assert_eq!(
+            code_spans_html("value `x`<a href=\"https://evil.example\">y</a>` **b**"),
+            "value <code>x</code>&lt;a href=&quot;https://evil.example&quot;&gt;y&lt;/a&gt;` **b**"
+        );
+        assert_eq!(
+            code_spans_html("``a`b`` and ` lone"),
+            "<code>a`b</code> and ` lone"
+        );
+        assert_eq!(code_spans_html("é`ü`"), "é<code>ü</code>");
+        assert_eq!(code_spans_html("` `` `"), "<code>``</code>");
+    }
+
+    /// Markdown text rendered back, as the HTML-escaped text it must show.
+    fn shows(markdown: &str) -> String {
+        inline_html(markdown)
+            .replace("<code>", "")
+            .replace("</code>", "")
+    }
+
+    #[test]
+    fn escaped_text_renders_as_itself() {
+        for text in [
+            "plain words",
+            "`code` and ``` fences `",
+            "*em* _em_ **strong** ~~del~~ [l](https://x.example) ![i](x.png)",
+            "<script>alert(1)</script> <b>b</b> &amp; &lt; <!-- c -->",
+            "# heading-like 1. list-like + - | table | \\ backslash",
+            "https://autolink.example <https://x.example>",
+        ] {
+            assert_eq!(shows(&escape_inline(text)), escape_html(text), "{text:?}");
+        }
+        assert_eq!(escape_inline("a\nb\u{1b}c"), "a bc");
+        assert_eq!(escape_inline("@team"), "@\u{200B}team");
+    }
+
+    #[test]
+    fn code_spans_hold_any_backticks() {
+        for text in ["x", "`", "``", "a`b", "a ``` b", "`edge`", " spaced ", ""] {
+            let md = code_span(text);
+            let html = inline_html(&format!("see {md} here"));
+            let expected = if text.is_empty() { " " } else { text };
+            assert!(
+                html.contains(&format!("<code>{}</code>", escape_html(expected))),
+                "{text:?}: {md} → {html}"
+            );
+        }
+    }
 
     #[test]
     fn formats_plain_markdown() {

@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod diagram;
 pub mod history;
 pub mod markdown;
+pub mod output_lock;
 pub mod overview;
 pub mod search;
 pub mod theme;

@@ -1,5 +1,5 @@
 //! Contexts of the cross-model pages: the mitigation status board and the
-//! risk heat map. The index reuses each model's [`ModelSummary`].
+//! risk heat map. The index reuses each model's [`ModelSummary`](super::context::ModelSummary).
 
 use serde::Serialize;
 

@@ -1,12 +1,17 @@
 //! Writing the site: into a fresh directory beside the output, then swapped
 //! in by rename, so a failed or killed build leaves the previous site intact.
-//! tm only ever replaces a directory that carries its marker file.
+//! The whole write holds the output dir's lock ([`OutputLock`]), and tm only
+//! replaces a directory its record proves tm made there: a marker file in
+//! the directory proves nothing, since a pull request can commit one.
 
 use std::path::{Path, PathBuf};
 
 use super::Site;
+use super::output_lock::{LockError, OutputLock, Replace, dir_id, manifest};
+use crate::project_root::{OutsideProject, ProjectRoot, shown};
 
-/// The file that marks a directory as tm's own output.
+/// The file in the output dir that tells a reader tm generated it. It is
+/// informational only: ownership is decided by [`OutputLock`]'s record.
 pub const MARKER: &str = ".tm-site";
 
 const MARKER_TEXT: &str =
@@ -17,26 +22,36 @@ const MARKER_TEXT: &str =
 pub enum WriteError {
     /// The destination is the project root or contains it.
     #[error(
-        "refusing to write the site to {0}: it is (or contains) the project root; choose a subdirectory such as `book/`"
+        "refusing to write the site to {}: it is (or contains) the project root; choose a subdirectory such as `book/`",
+        shown(.0)
     )]
     ProjectRoot(PathBuf),
     /// The destination holds files tm did not write.
     #[error(
-        "refusing to replace {0}: it is not empty and was not written by tm (no {MARKER} file); choose another output dir or pass --force"
+        "refusing to replace {}: it is not empty and was not written by tm there (a `.tm-site` file proves nothing: a pull request can commit one; tm keeps its own record). Choose another output dir, delete this one, or pass --force",
+        shown(.0)
     )]
     Foreign(PathBuf),
+    /// tm's own site, but someone added, removed or changed files in it since.
+    #[error(
+        "refusing to replace {}: tm built it, but it now holds files tm did not write there (or tm's files were changed since); move them out of it, or pass --force",
+        shown(.0)
+    )]
+    Changed(PathBuf),
     /// The destination is a symbolic link: replacing it would write wherever it points.
     #[error(
-        "refusing to write the site to {0}: it is a symbolic link, and tm replaces the output dir as a whole; remove the link or choose another output dir"
+        "refusing to write the site to {}: it is a symbolic link, and tm replaces the output dir as a whole; remove the link or choose another output dir",
+        shown(.0)
     )]
     Link(PathBuf),
     /// The configured destination leads outside the project through a link.
-    #[error(
-        "refusing to write the site to {0}: through a symbolic link it leads outside the project; choose an output dir inside the project (or pass --dest explicitly)"
-    )]
-    OutsideProject(PathBuf),
+    #[error("refusing to write the site: output-dir {0}")]
+    OutsideProject(#[from] OutsideProject),
+    /// The output dir's lock could not be taken.
+    #[error(transparent)]
+    Lock(#[from] LockError),
     /// A file system operation failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {source}", shown(.path))]
     Io {
         /// The path involved.
         path: PathBuf,
@@ -54,7 +69,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
 
 /// Writes `site` to `dest`, replacing a previous tm site there. `root` is the
 /// project root, which is never replaced; `force` allows replacing a
-/// non-empty directory without the marker.
+/// non-empty directory tm did not build.
 pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<(), WriteError> {
     // Never follow a link at the destination, even with --force: the
     // directory is replaced as a whole, so a link would aim that at anything.
@@ -70,10 +85,6 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
     if root.starts_with(&dest) {
         return Err(WriteError::ProjectRoot(dest));
     }
-    let exists = dest.exists();
-    if exists && !force && !dest.join(MARKER).is_file() && !is_empty_dir(&dest)? {
-        return Err(WriteError::Foreign(dest));
-    }
     let parent = dest
         .parent()
         .ok_or_else(|| WriteError::ProjectRoot(dest.clone()))?;
@@ -82,28 +93,78 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    remove_stale(parent, &name, &dest)?;
-    let exists = exists || dest.exists();
-    let pid = std::process::id();
-    let fresh = parent.join(format!(".{name}.tm-new-{pid}"));
-    write_tree(site, &fresh)?;
-    if !exists {
-        return std::fs::rename(&fresh, &dest).map_err(io(&dest));
+    // Held until this function returns: one build writes at a time.
+    let mut lock = OutputLock::acquire(parent, &name)?;
+    remove_stale(&lock, parent, &name, &dest)?;
+    let exists = dest.symlink_metadata().is_ok();
+    if exists && !force && !is_empty_dir(&dest)? {
+        match lock.may_replace(&dest, MARKER) {
+            Replace::Yes => {}
+            Replace::Changed => return Err(WriteError::Changed(dest)),
+            Replace::NotTms => return Err(WriteError::Foreign(dest)),
+        }
     }
+    let fresh = parent.join(format!(".{name}.tm-new-{}", owner_tag()));
+    std::fs::create_dir(&fresh).map_err(io(&fresh))?;
+    let marker = fresh.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
+    // Recorded before the pages are written: if this build is killed, the
+    // next one knows the directory as a leftover of tm's.
+    lock.pending.extend(dir_id(&fresh, MARKER));
+    lock.save()?;
+    if let Err(e) = write_tree(site, &fresh) {
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(e);
+    }
+    let new_id = dir_id(&fresh, MARKER);
+    if !exists {
+        std::fs::rename(&fresh, &dest).map_err(io(&dest))?;
+        return finish(&mut lock, &dest, new_id);
+    }
+    let old_id = dir_id(&dest, MARKER);
     if swap_atomically(&fresh, &dest) {
         // `fresh` now holds the previous site.
-        return std::fs::remove_dir_all(&fresh).map_err(io(&fresh));
+        remove_site_dir(&fresh)?;
+        return finish(&mut lock, &dest, new_id);
     }
     // No atomic exchange here: two renames. A build killed between them
-    // leaves the previous site in `.NAME.tm-old-PID`, which the next build
+    // leaves the previous site in `.NAME.tm-old-…`, which the next build
     // puts back (see `remove_stale`) before doing anything else.
-    let old = parent.join(format!(".{name}.tm-old-{pid}"));
+    let old = parent.join(format!(".{name}.tm-old-{}", owner_tag()));
+    lock.site = old_id.or(lock.site.take());
+    lock.save()?;
     std::fs::rename(&dest, &old).map_err(io(&dest))?;
     if let Err(source) = std::fs::rename(&fresh, &dest) {
         let _ = std::fs::rename(&old, &dest);
         return Err(WriteError::Io { path: dest, source });
     }
-    std::fs::remove_dir_all(&old).map_err(io(&old))
+    remove_site_dir(&old)?;
+    finish(&mut lock, &dest, new_id)
+}
+
+/// Records the site installed at `dest` as tm's, with nothing pending.
+fn finish(
+    lock: &mut OutputLock,
+    dest: &Path,
+    site: Option<super::output_lock::DirId>,
+) -> Result<(), WriteError> {
+    lock.site = site;
+    lock.files = manifest(dest);
+    lock.pending.clear();
+    Ok(lock.save()?)
+}
+
+/// Names the owner of a temp dir: this process, and a random part so that
+/// a reused pid never names a leftover as its own.
+fn owner_tag() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    format!("{}-{:016x}", std::process::id(), h.finish())
 }
 
 /// Exchanges two directories in one step (Linux `renameat2(RENAME_EXCHANGE)`),
@@ -121,11 +182,6 @@ fn swap_atomically(_fresh: &Path, _dest: &Path) -> bool {
 }
 
 fn write_tree(site: &Site, dir: &Path) -> Result<(), WriteError> {
-    std::fs::create_dir(dir).map_err(io(dir))?;
-    // The marker goes first: a build killed while writing leaves a directory
-    // the next build recognises as its own leftover and removes.
-    let marker = dir.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
     let mut made = std::collections::BTreeSet::new();
     for (rel, bytes) in &site.pages {
         let path = dir.join(rel);
@@ -142,27 +198,23 @@ fn write_tree(site: &Site, dir: &Path) -> Result<(), WriteError> {
 /// Checks that `dest`, a path the project's configuration chose, stays inside
 /// the project once links in its parent directories are resolved.
 pub fn check_inside_project(dest: &Path, root: &Path) -> Result<(), WriteError> {
-    let real_root = root.canonicalize().map_err(io(root))?;
-    let mut probe = absolute(dest)?;
-    // The nearest existing ancestor decides where the path really goes.
-    while !probe.exists() {
-        if !probe.pop() {
-            return Ok(());
-        }
-    }
-    let real = probe.canonicalize().map_err(io(&probe))?;
-    if real.starts_with(&real_root) {
-        Ok(())
-    } else {
-        Err(WriteError::OutsideProject(dest.to_path_buf()))
-    }
+    ProjectRoot::new(root)?.resolve_new(dest)?;
+    Ok(())
 }
 
-/// Cleans up after builds that were killed: half-written new sites are
-/// removed, and a previous site caught between two renames is put back at
-/// `dest` (if `dest` is missing) rather than lost.
-fn remove_stale(parent: &Path, name: &str, dest: &Path) -> Result<(), WriteError> {
-    let (new_prefix, old_prefix) = (format!(".{name}.tm-new-"), format!(".{name}.tm-old-"));
+/// Cleans up after builds that were killed (the lock is held, so their
+/// owners are gone): a directory named like a temp dir of this output and
+/// recorded as tm's is removed, or put back at `dest` when it is the
+/// previous site caught between two renames and `dest` is missing. An
+/// empty temp dir (killed before it was recorded) is removed too; anything
+/// else is left alone, whatever its name or contents.
+fn remove_stale(
+    lock: &OutputLock,
+    parent: &Path,
+    name: &str,
+    dest: &Path,
+) -> Result<(), WriteError> {
+    let prefix = format!(".{name}.tm-");
     let mut entries: Vec<PathBuf> = std::fs::read_dir(parent)
         .map_err(io(parent))?
         .map(|e| e.map(|e| e.path()).map_err(io(parent)))
@@ -173,16 +225,55 @@ fn remove_stale(parent: &Path, name: &str, dest: &Path) -> Result<(), WriteError
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if !path.join(MARKER).is_file() {
+        let temp = file.starts_with(&format!("{prefix}new-"))
+            || file.starts_with(&format!("{prefix}old-"));
+        if !temp || !path.symlink_metadata().is_ok_and(|m| m.is_dir()) {
             continue;
         }
-        if file.starts_with(&old_prefix) && !dest.exists() {
+        let id = dir_id(&path, MARKER);
+        if id.is_some() && id == lock.site && dest.symlink_metadata().is_err() {
             std::fs::rename(&path, dest).map_err(io(&path))?;
-        } else if file.starts_with(&new_prefix) || file.starts_with(&old_prefix) {
-            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+        } else if lock.owns(&path, MARKER) || holds_only_a_marker(&path)? {
+            remove_site_dir(&path)?;
         }
     }
     Ok(())
+}
+
+/// Removes a directory tm made, its marker last: a build killed while
+/// removing leaves a directory the record still proves, so the next build
+/// finishes the job.
+fn remove_site_dir(dir: &Path) -> Result<(), WriteError> {
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let path = entry.path();
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type().map_err(io(&path))?.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+        } else {
+            std::fs::remove_file(&path).map_err(io(&path))?;
+        }
+    }
+    let marker = dir.join(MARKER);
+    if marker.symlink_metadata().is_ok() {
+        std::fs::remove_file(&marker).map_err(io(&marker))?;
+    }
+    std::fs::remove_dir(dir).map_err(io(dir))
+}
+
+/// A temp dir of a build killed before it recorded it: empty, or only the marker.
+fn holds_only_a_marker(dir: &Path) -> Result<bool, WriteError> {
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let is_marker =
+            entry.file_name() == MARKER && entry.file_type().map_err(io(dir))?.is_file();
+        if !is_marker {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn is_empty_dir(dir: &Path) -> Result<bool, WriteError> {
@@ -223,6 +314,15 @@ mod tests {
         site
     }
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn replaces_its_own_output() {
         let root = tempfile::tempdir().unwrap();
@@ -231,8 +331,28 @@ mod tests {
         write_site(&site(), &dest, root.path(), false).unwrap();
         assert_eq!(std::fs::read(dest.join("models/a.html")).unwrap(), b"a");
         assert!(dest.join(MARKER).is_file());
-        let leftovers: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no temporary directories left");
+        assert_eq!(
+            names(root.path()),
+            [".book.tm-state", "book"],
+            "no temporary directories left"
+        );
+    }
+
+    #[test]
+    fn its_own_site_with_files_added_or_changed_is_not_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("book");
+        write_site(&site(), &dest, root.path(), false).unwrap();
+        std::fs::write(dest.join("notes.txt"), "mine").unwrap();
+        let err = write_site(&site(), &dest, root.path(), false).unwrap_err();
+        assert!(matches!(err, WriteError::Changed(_)), "{err}");
+        assert!(dest.join("notes.txt").is_file());
+        std::fs::remove_file(dest.join("notes.txt")).unwrap();
+        std::fs::write(dest.join("index.html"), "edited by hand").unwrap();
+        let err = write_site(&site(), &dest, root.path(), false).unwrap_err();
+        assert!(matches!(err, WriteError::Changed(_)), "{err}");
+        std::fs::write(dest.join("index.html"), "new").unwrap();
+        write_site(&site(), &dest, root.path(), false).unwrap();
     }
 
     #[test]
@@ -248,6 +368,30 @@ mod tests {
         assert!(matches!(err, WriteError::ProjectRoot(_)), "{err}");
         write_site(&site(), &dest, root.path(), true).unwrap();
         assert!(!dest.join("keep.txt").exists());
+    }
+
+    #[test]
+    fn a_committed_marker_and_record_prove_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let src = root.path().join("src");
+        std::fs::create_dir(&src).unwrap();
+        std::fs::write(src.join("main.rs"), "fn main() {}").unwrap();
+        std::fs::write(src.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(
+            OutputLock::path_for(root.path(), "src"),
+            "site 1:2:3.000000000\npending 1:2:3.000000000\n",
+        )
+        .unwrap();
+        let err = write_site(&site(), &src, root.path(), false).unwrap_err();
+        assert!(matches!(err, WriteError::Foreign(_)), "{err}");
+        assert!(src.join("main.rs").is_file());
+        // A committed directory named like a temp dir is not tm's either.
+        let fake = root.path().join(".src.tm-new-1-00");
+        std::fs::create_dir(&fake).unwrap();
+        std::fs::write(fake.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(fake.join("keep.txt"), "mine").unwrap();
+        let _ = write_site(&site(), &src, root.path(), false);
+        assert!(fake.join("keep.txt").is_file());
     }
 
     #[cfg(unix)]
@@ -266,23 +410,39 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), &linked_parent).unwrap();
         let err = check_inside_project(&linked_parent.join("site"), root.path()).unwrap_err();
         assert!(matches!(err, WriteError::OutsideProject(_)), "{err}");
+        assert!(
+            err.to_string()
+                .contains("out/site leads outside the project"),
+            "{err}"
+        );
         check_inside_project(&root.path().join("book2/site"), root.path()).unwrap();
     }
 
     #[test]
-    fn a_previous_site_caught_between_renames_is_put_back() {
+    fn leftovers_of_a_killed_build_are_cleaned_and_the_previous_site_put_back() {
         let root = tempfile::tempdir().unwrap();
         let dest = root.path().join("book");
         write_site(&site(), &dest, root.path(), false).unwrap();
-        // Simulate a build killed after moving the old site aside.
-        let aside = root.path().join(".book.tm-old-999");
+        // Simulate a build killed after moving the old site aside, with its
+        // half-written new site recorded as pending.
+        let aside = root.path().join(".book.tm-old-999-ab");
         std::fs::rename(&dest, &aside).unwrap();
-        let half = root.path().join(".book.tm-new-999");
+        let half = root.path().join(".book.tm-new-999-cd");
         std::fs::create_dir(&half).unwrap();
+        std::fs::write(half.join("index.html"), "half").unwrap();
         std::fs::write(half.join(MARKER), MARKER_TEXT).unwrap();
-        remove_stale(root.path(), "book", &dest).unwrap();
+        let empty = root.path().join(".book.tm-new-998-ef");
+        std::fs::create_dir(&empty).unwrap();
+        std::fs::write(empty.join(MARKER), MARKER_TEXT).unwrap();
+        {
+            let mut lock = OutputLock::acquire(root.path(), "book").unwrap();
+            lock.pending.extend(dir_id(&half, MARKER));
+            lock.save().unwrap();
+            remove_stale(&lock, root.path(), "book", &dest).unwrap();
+        }
         assert_eq!(std::fs::read(dest.join("index.html")).unwrap(), b"new");
-        assert!(!aside.exists() && !half.exists());
+        assert!(!aside.exists() && !half.exists() && !empty.exists());
+        assert_eq!(names(root.path()), [".book.tm-state", "book"]);
     }
 
     #[cfg(target_os = "linux")]

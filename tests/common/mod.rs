@@ -16,10 +16,11 @@ pub struct TempProject {
 }
 
 impl TempProject {
-    /// An empty project with a `models/` directory.
+    /// An empty project: an empty `book.toml` and a `models/` directory.
     pub fn new() -> TempProject {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("models")).expect("models dir");
+        std::fs::write(dir.path().join("book.toml"), "").expect("book.toml");
         TempProject { dir }
     }
 

@@ -18,6 +18,8 @@ impl ScriptedRepo {
             dir: tempfile::tempdir().unwrap(),
         };
         repo.git(&["init", "-q", "-b", "main"]);
+        // tm finds its project by book.toml; committed with the first commit.
+        repo.write("book.toml", "");
         repo
     }
 

@@ -5,7 +5,8 @@ pub mod render;
 
 use serde::Serialize;
 
-use super::git::{COMMIT_FORMAT, CommitInfo, GitError, Repo, parse_commit};
+use super::git::{CommitInfo, GitError, Repo};
+use super::log::{COMMIT_FORMAT, parse_log};
 use crate::load::{LoadedModel, Project};
 use crate::model::{Date, Id, MitigationStatus, ModelStatus, ReviewKind, Severity, ThreatStatus};
 
@@ -248,23 +249,24 @@ fn changes_since(
     let mut args = vec![
         "log",
         "-z",
-        "--name-only",
+        "--raw",
+        "--no-abbrev",
         "--no-show-signature",
+        "--no-color",
+        "--no-textconv",
+        "--no-ext-diff",
         COMMIT_FORMAT,
+        "--end-of-options",
         &range,
         "--",
     ];
     args.extend(pathspecs.iter().map(String::as_str));
-    let text = repo.run_text(&args)?;
+    let out = repo.run(&args)?;
     let (mut commits, mut files) = (Vec::new(), Vec::new());
-    for record in text.split('\x1e').filter(|r| !r.is_empty()) {
-        let mut fields = record.split('\0');
-        commits.push(parse_commit(fields.next().unwrap_or_default())?);
-        for f in fields
-            .map(|f| f.trim_start_matches('\n'))
-            .filter(|f| !f.is_empty())
-        {
-            if let Some(p) = repo.project_path(f) {
+    for raw in parse_log(&out)? {
+        commits.push(raw.info);
+        for touch in raw.touches {
+            if let Some(p) = repo.project_path(&touch.path) {
                 files.push(p.to_string_lossy().replace('\\', "/"));
             }
         }
@@ -279,6 +281,8 @@ fn uncommitted(repo: &Repo, pathspecs: &[String]) -> Result<Vec<String>, GitErro
         "--porcelain=v1",
         "-z",
         "--untracked-files=all",
+        "--ignore-submodules=all",
+        "--no-renames",
         "--",
     ];
     args.extend(pathspecs.iter().map(String::as_str));

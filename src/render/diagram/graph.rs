@@ -60,7 +60,8 @@ pub(super) struct Graph<'a> {
     pub zones: Vec<Option<&'a str>>,
 }
 
-/// Labels longer than this are shortened (the tooltip has them in full).
+/// Labels wider than this many display columns are shortened (the tooltip
+/// has them in full).
 const MAX_LABEL: usize = 40;
 
 impl<'a> Graph<'a> {
@@ -156,7 +157,7 @@ fn node<'a>(
         key,
         name,
         kind,
-        h: BOX_H + (lines.len() - 1) as f64 * LINE_H,
+        h: BOX_H + lines.len().saturating_sub(1) as f64 * LINE_H,
         lines,
         caption,
         zone,

@@ -55,7 +55,8 @@ pub(super) fn place(g: &Graph<'_>, lay: &Layout<'_>) -> Vec<Placed> {
     for (e, edge) in g.edges.iter().enumerate() {
         let w = text::width(&edge.label, SMALL_PX, false) + 8.0;
         let mut best: Option<((f64, usize), Placed)> = None;
-        'search: for at in candidates(&paths[e], w) {
+        let path = paths.get(e).map_or(&[][..], Vec::as_slice);
+        'search: for at in candidates(path, w) {
             let rect = Rect {
                 x: at.0 - w / 2.0,
                 y: at.1 - LABEL_H / 2.0,
@@ -160,14 +161,13 @@ fn candidates(path: &[Point], w: f64) -> Vec<Point> {
         (-side, -11.0),
     ];
     let mut out = Vec::new();
-    if path.is_empty() {
+    // A route without points (none is built that way) has no spot to offer.
+    let Some(last) = path.len().checked_sub(1) else {
         return out;
-    }
+    };
     for &(dx, dy) in &nudges {
         for f in ALONG {
-            let k = along
-                .partition_point(|&a| a < f * total)
-                .min(path.len() - 1);
+            let k = along.partition_point(|&a| a < f * total).min(last);
             let p = path[k];
             out.push((p.0 + dx, p.1 + dy));
         }

@@ -6,8 +6,8 @@
 //! along the band's own flows. Flows run down (or up) the page; a flow that
 //! skips layers gets a waypoint in each layer it passes, so it is routed
 //! between boxes, never through one. The stages are:
-//! [`graph`] (what is drawn) → [`layout`] (where) → [`labels`] (where the flow
-//! names go) → [`svg`] (the markup).
+//! `graph` (what is drawn) → `layout` (where) → `labels` (where the flow
+//! names go) → `svg` (the markup).
 
 mod graph;
 mod labels;
