@@ -74,7 +74,7 @@ pub struct Config {
 }
 
 /// The `[output.tm]` table.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct TmConfig {
     /// Directory (relative to the root) holding the `*.yaml`/`*.yml` models.
@@ -242,13 +242,14 @@ impl Config {
             description: book.book.description,
             tm,
         };
+        // The scheme first: its message names the line and the danger.
+        config.validate_source_url(&text)?;
         if let Err(problem) = config.validate() {
             return Err(match problem.locate(&text) {
                 Some(offset) => at(offset, problem.message),
                 None => invalid(problem.message),
             });
         }
-        config.validate_source_url(&text)?;
         Ok(config)
     }
 
@@ -297,11 +298,11 @@ impl Config {
             }
         }
         if let Some(template) = &self.tm.source_url {
-            crate::code::validate_template(template)
+            validate_template(template)
                 .map_err(|e| problem("source-url", None, format!("[output.tm] {e}")))?;
         }
         for pattern in &self.tm.allow_unmodelled {
-            crate::code::Allow::parse(pattern).map_err(|e| {
+            crate::pattern::Allow::parse(pattern).map_err(|e| {
                 problem(
                     "allow-unmodelled",
                     Some(pattern),
@@ -597,6 +598,31 @@ fn apply_env_overrides(
                 .ok_or_else(|| format!("environment override {name}: `{key}` is not a table"))?;
         }
         cursor.insert(last.clone(), value);
+    }
+    Ok(())
+}
+
+const SOURCE_URL_PLACEHOLDERS: [&str; 3] = ["{commit}", "{path}", "{line}"];
+
+/// Checks a `source-url` template's placeholders: it must name `{path}` and
+/// use only `{commit}`, `{path}` and `{line}` (the scheme is checked, with its
+/// line, by `validate_source_url`).
+fn validate_template(template: &str) -> Result<(), String> {
+    if !template.contains("{path}") {
+        return Err(format!(
+            "source-url = {template:?} has no `{{path}}`: e.g. \"https://git.example/repo/blob/{{commit}}/{{path}}#L{{line}}\""
+        ));
+    }
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c + 1);
+        let placeholder = &rest[open..close];
+        if !SOURCE_URL_PLACEHOLDERS.contains(&placeholder) {
+            return Err(format!(
+                "source-url uses `{placeholder}`; the placeholders are {{commit}}, {{path}} and {{line}}"
+            ));
+        }
+        rest = &rest[close..];
     }
     Ok(())
 }

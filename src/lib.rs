@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod code;
@@ -15,6 +16,7 @@ pub mod diagnostic;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod pattern;
 pub mod project_root;
 pub mod render;
 pub mod suggest;

@@ -178,7 +178,7 @@ fn code_references_are_described_in_words() {
     let out = String::from_utf8(out.stdout).unwrap();
     assert!(
         out.contains(
-            "- component `api`: code paths +`src/pay/**` −`src/api/**`; symbols +`crate::pay::charge`\n"
+            "component `api`: code paths +`src/pay/**` −`src/api/**`; symbols +`crate::pay::charge`\n"
         ),
         "{out}"
     );

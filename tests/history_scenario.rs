@@ -180,7 +180,7 @@ fn accepting_a_risk_without_stakeholder_review_fails_the_policy() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "policy accepted-without-stakeholder-review: shop: risk accepted on T-3 “Backup leak” by cfo@example.com on 2026-01-20, expires 2026-03-01\n"
+        "policy accepted-without-stakeholder-review: shop: risk accepted on T-3 “Backup leak” (was open) by cfo@example.com on 2026-01-20, expires 2026-03-01\n"
     );
     // Mitigation progress alone breaks no policy.
     let (code, _, _) = run(

@@ -147,7 +147,7 @@ fn findings_on_one_long_line_print_their_position() {
 fn a_model_file_name_that_is_not_utf8_is_reported_in_json() {
     use std::os::unix::ffi::OsStrExt;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("models")).unwrap();
+    hostile::write(dir.path(), "models/.keep", "");
     let name = std::ffi::OsStr::from_bytes(b"bad-\xff.yaml");
     std::fs::write(
         dir.path().join("models").join(name),

@@ -96,13 +96,14 @@ fn model_page_shows_history_timeline_and_linked_code() {
     );
     assert!(history.contains("Ada Dev"));
     assert!(
-        history.contains("threat <code>SHOP-S-1</code> “Forged charge”: open → accepted"),
+        // One fact: the acceptance says which status it left.
+        history.contains("risk accepted on <code>SHOP-S-1</code> “Forged charge” (was open) by"),
         "{history}"
     );
     assert!(html.contains("<a class=\"more\" href=\"#timeline-SHOP-S-1\">"));
     let timeline = &history[history.find("id=\"timeline-SHOP-S-1\"").unwrap()..];
     assert!(
-        timeline.contains("threat <code>SHOP-S-1</code>: open → accepted"),
+        timeline.contains("risk accepted on <code>SHOP-S-1</code> (was open) by"),
         "{timeline}"
     );
     assert!(

@@ -19,8 +19,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     project: ProjectArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
     /// Treat draft models and drafted threats as errors (for CI on release branches).
     #[arg(long)]
     deny_drafts: bool,
@@ -87,11 +87,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         root: &project.config.root,
         prefix: &prefix,
     };
-    let color = args.format == Format::Human
+    let color = args.format == CheckFormat::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let shown = findings.with_path_prefix(&prefix);
-    super::diff::emit(&render(&shown, args.format, &sources, color))?;
+    super::diff::emit(&render(&shown, args.format.into(), &sources, color))?;
     Ok(if findings.has_errors() {
         Outcome::Failed
     } else {
@@ -125,5 +125,29 @@ fn model_file(project: &Project, given: &Path) -> Result<PathBuf, CliError> {
             given.display(),
             project.config.models_dir().display()
         )))
+    }
+}
+
+/// `--format` of `tm check`: the command line's names for [`Format`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Text with source snippets, for people.
+    Human,
+    /// One JSON document, for machines.
+    Json,
+    /// `::error file=…,line=…::` workflow commands for GitHub Actions.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+}
+
+impl From<CheckFormat> for Format {
+    fn from(f: CheckFormat) -> Format {
+        match f {
+            CheckFormat::Human => Format::Human,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Github => Format::Github,
+            CheckFormat::Sarif => Format::Sarif,
+        }
     }
 }

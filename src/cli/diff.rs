@@ -1,10 +1,11 @@
 //! `tm diff [BASE] [HEAD]`: the semantic diff of the models between two revisions.
 
-use std::io::Write;
-
 use super::{CliError, Outcome, ProjectArgs};
-use crate::history::diff::markdown;
-use crate::history::{DiffPolicy, Repo, Snapshot, diff_snapshots, violations};
+use crate::history::diff::{
+    HeadLocation, check_commit, check_working_tree, diff_revisions, markdown,
+};
+use crate::history::{DiffPolicy, Repo, violations};
+use std::io::Write;
 
 /// How `tm diff` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -35,6 +36,10 @@ pub struct DiffArgs {
 }
 
 /// Runs the diff and prints it; exit 1 when a `--fail-on` policy is broken.
+///
+/// Both revisions are judged by the full `tm check` with their own
+/// `book.toml`: a committed revision is written from git into a temporary
+/// directory and analysed there, code cross-check included.
 pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
     let project = &args.project;
     let config = project.config()?;
@@ -50,23 +55,35 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
         Some(rev) => rev.clone(),
         None => default_base(&repo).map_err(git_err)?,
     };
-    let snap_err = |e: crate::history::SnapshotError| CliError::Other(e.to_string());
-    let base = Snapshot::at_commit(&repo, config.clone(), &base_rev, today).map_err(snap_err)?;
-    let head = match &args.head {
-        Some(rev) => Snapshot::at_commit(&repo, config, rev, today),
-        None => Snapshot::working_tree(config, today),
-    }
-    .map_err(snap_err)?;
-    let diff = diff_snapshots(&base, &head);
-    let broken = violations(&diff, &head, &args.fail_on);
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let check_err = |e: crate::history::diff::CheckoutError| CliError::Other(e.to_string());
+    let base = check_commit(&repo, &base_rev, &env, today).map_err(check_err)?;
+    let (head, head_commit) = match &args.head {
+        Some(rev) => (
+            check_commit(&repo, rev, &env, today).map_err(check_err)?,
+            repo.resolve(rev).ok(),
+        ),
+        None => (
+            check_working_tree(config, today).map_err(check_err)?,
+            repo.resolve("HEAD").ok(),
+        ),
+    };
+    let location = HeadLocation {
+        commit: head_commit,
+        prefix: repo.prefix().to_owned(),
+    };
+    let diff = diff_revisions(&base, &head, &location);
+    let broken = violations(&diff, &head.snapshot, &args.fail_on);
     let out = match args.format {
         DiffFormat::Human => {
             crate::terminal::escape_text(&markdown::render_text(&diff)).into_owned()
         }
         DiffFormat::Markdown => markdown::render_markdown(&diff),
         DiffFormat::Json => {
-            let doc = serde_json::json!({ "diff": diff, "policy_violations": broken });
-            serde_json::to_string_pretty(&doc).expect("diff serializes") + "\n"
+            let doc = serde_json::json!({ "diff": diff.to_json(), "policy_violations": broken });
+            serde_json::to_string_pretty(&doc)
+                .map_err(|e| CliError::Other(format!("cannot write the JSON: {e}")))?
+                + "\n"
         }
     };
     emit(&out)?;
@@ -74,7 +91,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, CliError> {
         eprintln!(
             "policy {}: {}: {}",
             policy_name(v.policy),
-            v.model,
+            crate::history::diff::words::plain_text(&v.model),
             v.message
         );
     }

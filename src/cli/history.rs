@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{CliError, Outcome, ProjectArgs};
-use crate::history::diff::markdown::describe;
+use crate::history::diff::markdown::describe_plain;
 use crate::history::{ModelHistory, ProjectHistory, Revision, threat_timelines};
 
 /// Arguments of `tm history`.
@@ -36,7 +36,7 @@ pub enum HistoryFormat {
 /// Prints a model's history.
 pub fn run(args: &HistoryArgs) -> Result<Outcome, CliError> {
     let config = args.project.config()?;
-    let history = ProjectHistory::extract(&config).map_err(|e| CliError::Other(e.to_string()))?;
+    let history = ProjectHistory::extract(&config)?;
     if let Some(note) = &history.reach.note {
         eprintln!("note: {}", crate::terminal::escape_line(note));
     }
@@ -90,7 +90,7 @@ fn render_history(h: &ModelHistory) -> String {
             let _ = writeln!(out, "  · no change in threat-model terms (formatting only)");
         }
         for c in &e.changes {
-            let _ = writeln!(out, "  · {}", describe(c, &e.labels).replace('`', ""));
+            let _ = writeln!(out, "  · {}", describe_plain(c, &e.labels));
         }
     }
     // Commit subjects, authors and titles: shown, never obeyed by the terminal.
@@ -115,7 +115,7 @@ fn render_timelines(h: &ModelHistory) -> String {
                 out,
                 "  {}: {}",
                 revision_line(&e.revision),
-                describe(&e.change, &labels).replace('`', "")
+                describe_plain(&e.change, &labels)
             );
         }
     }

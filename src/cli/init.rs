@@ -36,7 +36,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
             shown(&dir)
         )));
     }
-    let project = ProjectRoot::new(&dir).map_err(|e| CliError::Other(e.to_string()))?;
+    let project = ProjectRoot::new(&dir)?;
     let files = [
         (PathBuf::from("book.toml"), BOOK_TOML),
         (PathBuf::from("models/example.yaml"), EXAMPLE_MODEL),

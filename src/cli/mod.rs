@@ -133,6 +133,15 @@ pub enum CliError {
     /// The models could not be read.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The site could not be built.
+    #[error(transparent)]
+    Build(#[from] crate::build::BuildError),
+    /// git failed on the project's repository.
+    #[error(transparent)]
+    Git(#[from] crate::history::GitError),
+    /// A path leads outside the project.
+    #[error(transparent)]
+    Outside(#[from] crate::project_root::OutsideProject),
     /// Anything else, with its context.
     #[error("{0}")]
     Other(String),

@@ -54,7 +54,7 @@ pub fn run(args: &QueueArgs) -> Result<Outcome, CliError> {
         severity: args.severity.unwrap_or(config.tm.queue_severity),
     };
     let (project, _) = Project::load(config)?;
-    let queue = ReviewQueue::build(&project, opts).map_err(|e| CliError::Other(e.to_string()))?;
+    let queue = ReviewQueue::build(&project, opts)?;
     let out = match args.format {
         // Commit subjects, authors, paths and titles: shown, never obeyed.
         QueueFormat::Human => {

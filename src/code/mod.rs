@@ -31,7 +31,7 @@ mod scope;
 mod visitor;
 
 pub use detect::{DETECTORS, Detector, EntryKind};
-pub use link::{source_url, validate_template};
+pub use link::source_url;
 pub use parse::ItemKind;
 pub use report::{
     CodeReport, ElementCode, ModelCode, PathCoverage, SuppressedEntry, SymbolCoverage,

@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use globset::{Glob, GlobMatcher};
-
 use crate::diagnostic::LineIndex;
 
 /// The comment marker that suppresses the entry point on its line or on the
@@ -82,59 +80,7 @@ fn reason_in(line: &str) -> Option<String> {
     Some(rest.trim_start_matches(':').trim().to_owned())
 }
 
-/// One `allow-unmodelled` entry of `book.toml`.
-#[derive(Debug, Clone)]
-pub enum Allow {
-    /// A glob over file paths relative to the root (`src/bin/dev.rs`, `src/debug/**`).
-    Files(GlobMatcher),
-    /// A Rust path prefix (`crate::debug::*` or `crate::debug`), matched against
-    /// the item that contains the entry point; `crate` stands for any crate.
-    Symbols(Vec<String>),
-}
-
-impl Allow {
-    /// Parses an entry: Rust paths contain `::`, anything else is a file glob.
-    pub fn parse(pattern: &str) -> Result<Allow, String> {
-        if pattern.contains("::") {
-            let segs: Vec<String> = pattern
-                .trim_end_matches("::*")
-                .split("::")
-                .map(str::to_owned)
-                .collect();
-            if segs.iter().any(|s| s.is_empty() || s.contains('*')) {
-                return Err(format!(
-                    "`{pattern}`: a Rust path may only end with `::*` (e.g. `crate::debug::*`)"
-                ));
-            }
-            Ok(Allow::Symbols(segs))
-        } else {
-            super::walk::compile_glob(pattern).map(Allow::Files)
-        }
-    }
-
-    /// Whether the entry point at `file`, inside the item `symbol`
-    /// (`my_crate::a::f`), is allowed.
-    pub fn allows(&self, file: &std::path::Path, symbol: Option<&str>) -> bool {
-        match self {
-            Allow::Files(glob) => glob.is_match(file) || dir_prefix(glob.glob(), file),
-            Allow::Symbols(prefix) => symbol.is_some_and(|s| {
-                let segs: Vec<&str> = s.split("::").collect();
-                segs.len() >= prefix.len()
-                    && segs
-                        .iter()
-                        .zip(prefix)
-                        .enumerate()
-                        .all(|(i, (have, want))| have == want || (i == 0 && want == "crate"))
-            }),
-        }
-    }
-}
-
-/// Whether `glob` is a plain directory path that `file` lies under.
-pub(super) fn dir_prefix(glob: &Glob, file: &std::path::Path) -> bool {
-    let dir = glob.glob().trim_end_matches('/');
-    !dir.contains(['*', '?', '[', '{']) && file.starts_with(dir)
-}
+pub use crate::pattern::Allow;
 
 #[cfg(test)]
 mod tests {

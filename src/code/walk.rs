@@ -9,7 +9,9 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
-use globset::{GlobBuilder, GlobMatcher};
+use globset::GlobMatcher;
+
+pub use crate::pattern::compile_glob;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Rule};
@@ -151,31 +153,6 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Compiles a model's path glob (relative to the root). Absolute paths and
-/// `..` are refused: a model must not point outside the repository.
-pub fn compile_glob(pattern: &str) -> Result<GlobMatcher, String> {
-    let trimmed = pattern.trim();
-    let relative = trimmed.trim_start_matches("./");
-    if relative.is_empty() {
-        return Err("the path is empty".to_owned());
-    }
-    if relative.starts_with('/') || relative.starts_with('\\') || relative.contains(':') {
-        return Err(format!(
-            "`{pattern}` is absolute: paths are relative to the repository root (the directory of book.toml)"
-        ));
-    }
-    if relative.split(['/', '\\']).any(|seg| seg == "..") {
-        return Err(format!(
-            "`{pattern}` uses `..`: a code path must stay inside the repository"
-        ));
-    }
-    GlobBuilder::new(relative)
-        .literal_separator(true)
-        .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| format!("`{pattern}` is not a valid glob: {}", e.kind()))
-}
-
 /// The files `glob` selects; a plain directory path selects every file under it.
 pub fn matching<'a>(glob: &GlobMatcher, files: &'a [PathBuf]) -> Vec<&'a PathBuf> {
     let hits: Vec<&PathBuf> = files.iter().filter(|f| glob.is_match(f)).collect();
@@ -184,7 +161,7 @@ pub fn matching<'a>(glob: &GlobMatcher, files: &'a [PathBuf]) -> Vec<&'a PathBuf
     }
     files
         .iter()
-        .filter(|f| super::suppress::dir_prefix(glob.glob(), f))
+        .filter(|f| crate::pattern::dir_prefix(glob.glob(), f))
         .collect()
 }
 

@@ -14,10 +14,14 @@ pub enum DiffPolicy {
     AcceptedWithoutStakeholderReview,
     /// Any risk accepted or renewed.
     RiskAccepted,
-    /// Any weakening: status backwards, severity raised, coverage lost, control removed.
+    /// Any weakening of a model or of `book.toml`'s policy: a threat dropped,
+    /// a rating lowered, a status moved back, a control removed or unlinked,
+    /// coverage lost, a risk accepted, a check relaxed…
     Weakened,
-    /// Any new check error.
+    /// Any new `tm check` error, the code cross-check's included.
     NewErrors,
+    /// Any new entry point no component covers (TM503).
+    NewUnmodelled,
 }
 
 /// One policy a diff breaks, with the reason.
@@ -38,26 +42,36 @@ pub fn violations(
     policies: &[DiffPolicy],
 ) -> Vec<PolicyViolation> {
     let mut out = Vec::new();
-    for m in &diff.models {
-        for c in &m.changes {
-            let text = || super::diff::markdown::describe(c, &m.labels).replace('`', "");
-            for &policy in policies {
-                let broken = match policy {
-                    DiffPolicy::RiskAccepted => c.impact() == Impact::RiskAccepted,
-                    DiffPolicy::Weakened => c.impact() == Impact::Weakened,
-                    DiffPolicy::NewErrors => c.impact() == Impact::NewError,
-                    DiffPolicy::AcceptedWithoutStakeholderReview => {
-                        c.impact() == Impact::RiskAccepted
-                            && !stakeholder_reviewed(head, &m.model, c)
-                    }
-                };
-                if broken {
-                    out.push(PolicyViolation {
-                        policy,
-                        model: m.model.clone(),
-                        message: text(),
-                    });
+    let empty = std::collections::BTreeMap::new();
+    let project = diff.project.iter().map(|c| ("project", &empty, c));
+    let models = diff.models.iter().flat_map(|m| {
+        m.changes
+            .iter()
+            .map(move |c| (m.model.as_str(), &m.labels, c))
+    });
+    for (model, labels, c) in project.chain(models) {
+        let text = || super::diff::markdown::describe_plain(c, labels);
+        for &policy in policies {
+            let impact = c.impact();
+            let broken = match policy {
+                DiffPolicy::RiskAccepted => impact == Impact::RiskAccepted,
+                DiffPolicy::Weakened => impact.is_weakening(),
+                DiffPolicy::NewErrors => {
+                    impact == Impact::NewError
+                        || matches!(c, Change::EntryPointUnmodelled { severity, .. }
+                            if *severity == crate::diagnostic::Severity::Error)
                 }
+                DiffPolicy::NewUnmodelled => impact == Impact::NewUnmodelled,
+                DiffPolicy::AcceptedWithoutStakeholderReview => {
+                    impact == Impact::RiskAccepted && !stakeholder_reviewed(head, model, c)
+                }
+            };
+            if broken {
+                out.push(PolicyViolation {
+                    policy,
+                    model: model.to_owned(),
+                    message: text(),
+                });
             }
         }
     }

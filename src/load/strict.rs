@@ -7,6 +7,8 @@
 //! - Numbers that only YAML 1.1 spells (`1_000`, `0b101`): YAML 1.2 reads
 //!   them as text; the parser would still make a number of them, so they are
 //!   reported (TM012) where a number is read.
+//! - A `%YAML` directive for another version than 1.2 (TM001): under YAML
+//!   1.1, `yes` is a boolean and `017` octal.
 //!
 //! Merge keys (`<<`) are refused by the parser itself (see `yaml_options`).
 

@@ -79,8 +79,14 @@ pub const RUST_WITHIN: &[&str] = &[
     "returns-within",
 ];
 
-/// Writes `rel` under `root`, creating its directories.
+/// Writes `rel` under `root`, creating its directories; the first file
+/// written also gets a minimal `book.toml`, which makes `root` a project.
 pub fn write(root: &Path, rel: &str, text: &str) {
+    let book = root.join("book.toml");
+    if rel != "book.toml" && !book.exists() {
+        std::fs::create_dir_all(root).expect("mkdir");
+        std::fs::write(&book, "[book]\ntitle = \"hostile\"\n").expect("write book.toml");
+    }
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write");
@@ -175,7 +181,10 @@ pub fn write_flows(root: &Path, components: usize, flows: usize) {
         x ^= x >> 7;
         x ^= x << 17;
         let from = (x % components as u64) as usize;
-        let to = ((x >> 20) % components as u64) as usize;
+        let mut to = ((x >> 20) % components as u64) as usize;
+        if to == from {
+            to = (to + 1) % components; // a flow to itself is TM602
+        }
         text.push_str(&format!("  - {{id: f{i}, from: c{from}, to: c{to}}}\n"));
     }
     write(root, "models/app.yaml", &text);

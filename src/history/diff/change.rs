@@ -206,6 +206,10 @@ pub enum Change {
         id: Id,
         /// Its status when deleted.
         status: ThreatStatus,
+        /// Its severity when deleted.
+        severity: Severity,
+        /// The model that has it now, when it moved to another model in the same diff.
+        moved_to: Option<String>,
     },
     /// A threat's status changed.
     ThreatStatusChanged {
@@ -215,6 +219,8 @@ pub enum Change {
         from: ThreatStatus,
         /// New status.
         to: ThreatStatus,
+        /// Its severity in the new version.
+        severity: Severity,
     },
     /// A threat's severity changed.
     SeverityChanged {
@@ -224,6 +230,8 @@ pub enum Change {
         from: Severity,
         /// New severity.
         to: Severity,
+        /// True when the threat is closed (mitigated or not-applicable) in both versions.
+        closed: bool,
     },
     /// A threat's likelihood changed.
     LikelihoodChanged {
@@ -233,6 +241,8 @@ pub enum Change {
         from: Level,
         /// New likelihood.
         to: Level,
+        /// True when the threat is closed (mitigated or not-applicable) in both versions.
+        closed: bool,
     },
     /// A threat's impact changed.
     ImpactChanged {
@@ -242,6 +252,8 @@ pub enum Change {
         from: Level,
         /// New impact.
         to: Level,
+        /// True when the threat is closed (mitigated or not-applicable) in both versions.
+        closed: bool,
     },
     /// A threat's STRIDE categories changed.
     CategoriesChanged {
@@ -260,6 +272,8 @@ pub enum Change {
         linked: Vec<Id>,
         /// Unlinked mitigation ids.
         unlinked: Vec<Id>,
+        /// True when the threat is closed (mitigated or not-applicable) in both versions.
+        closed: bool,
     },
     /// A drafted threat was reviewed (its `drafted` mark removed), or marked drafted again.
     ThreatDraftChanged {
@@ -279,6 +293,9 @@ pub enum Change {
     RiskAccepted {
         /// The threat.
         threat: Id,
+        /// The threat's status before, when the acceptance came with a move to
+        /// `accepted` (one fact: no separate status change is listed).
+        from: Option<ThreatStatus>,
         /// Who accepted it.
         by: String,
         /// When.
@@ -296,6 +313,13 @@ pub enum Change {
         from_expires: Option<Date>,
         /// The new expiry.
         to_expires: Option<Date>,
+    },
+    /// An acceptance's approver or rationale changed (same dates).
+    AcceptanceEdited {
+        /// The threat.
+        threat: Id,
+        /// What changed (`acceptance.by`, `acceptance.rationale`).
+        fields: Vec<FieldChange>,
     },
     /// An acceptance was removed.
     AcceptanceWithdrawn {
@@ -322,6 +346,8 @@ pub enum Change {
         id: Id,
         /// Its status when deleted.
         status: MitigationStatus,
+        /// The threats that linked it in the old version.
+        linked_from: Vec<Id>,
     },
     /// A mitigation's status moved.
     MitigationStatusChanged {
@@ -374,6 +400,50 @@ pub enum Change {
         element: Id,
         /// The category.
         category: StrideCategory,
+        /// True when only a not-applicable note answers it (a judgement to check).
+        not_applicable: bool,
+    },
+    /// A category that a threat answered is now answered only by a
+    /// not-applicable note.
+    CoverageDowngraded {
+        /// The component or flow.
+        element: Id,
+        /// The category.
+        category: StrideCategory,
+    },
+    /// A flow that crossed from one trust zone into another no longer does
+    /// (a zone or endpoint changed), so it no longer needs its own threats.
+    BoundaryCrossingLost {
+        /// The flow.
+        flow: Id,
+    },
+    /// A setting of `book.toml`'s `[output.tm]` changed between the revisions.
+    ConfigChanged {
+        /// The key (`rules.TM201`, `required-reviews`, `allow-unmodelled`…).
+        key: String,
+        /// The old value, as TOML-ish text.
+        from: String,
+        /// The new value.
+        to: String,
+        /// Whether the checks got laxer, stricter, or neither.
+        effect: ConfigEffect,
+        /// For a rule whose severity was lowered: how many findings of the
+        /// base it no longer reports (listed here, not as "fixed").
+        silenced: usize,
+    },
+    /// Code that takes outside input and that no component covers, new at the
+    /// new revision (TM503).
+    EntryPointUnmodelled {
+        /// The Rust file, relative to the project root.
+        file: String,
+        /// Its line.
+        line: u32,
+        /// What it is (`HTTP route handler`).
+        what: String,
+        /// The item containing it, when known.
+        symbol: Option<String>,
+        /// TM503's configured severity at the new revision.
+        severity: crate::diagnostic::Severity,
     },
     /// An element lost STRIDE coverage for a category.
     CoverageLost {
@@ -381,6 +451,21 @@ pub enum Change {
         element: Id,
         /// The category.
         category: StrideCategory,
+    },
+    /// Code that takes outside input, silenced at the new revision (a
+    /// `tm:allow-unmodelled` comment or an `allow-unmodelled` entry) where it
+    /// was not before.
+    EntryPointSilenced {
+        /// The Rust file, relative to the project root.
+        file: String,
+        /// Its line.
+        line: u32,
+        /// What it is.
+        what: String,
+        /// The item containing it, when known.
+        symbol: Option<String>,
+        /// The decision that silences it (`comment: <reason>`).
+        by: String,
     },
     /// A check finding appeared.
     FindingIntroduced(FindingRef),
@@ -401,67 +486,73 @@ pub struct FindingRef {
     pub message: String,
 }
 
+/// How a `book.toml` change bears on the checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigEffect {
+    /// A check got laxer or its scope smaller.
+    Relaxed,
+    /// A check got stricter.
+    Tightened,
+    /// No bearing on what is checked (output dir, theme, links).
+    Neutral,
+}
+
 /// How a change bears on security, for ordering a reviewer's attention.
+/// Declared in the order a reviewer reads them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Impact {
-    /// A residual risk was accepted or its acceptance extended.
-    RiskAccepted,
-    /// A control or assessment got weaker: status backwards, severity raised, coverage lost…
+    /// A control or assessment got weaker: threat dropped, severity lowered,
+    /// status backwards, control unlinked, coverage lost…
     Weakened,
+    /// A check of `book.toml` got laxer.
+    PolicyRelaxed,
     /// A new check error.
     NewError,
+    /// New code taking outside input that no component covers.
+    NewUnmodelled,
+    /// A residual risk was accepted, or its acceptance extended or edited.
+    RiskAccepted,
+    /// A human judgement a reviewer should look at, which is not in itself a
+    /// weakening (a severity lowered on a closed threat, a category declared
+    /// not applicable, a model file moved).
+    Review,
     /// A control or assessment got stronger.
     Strengthened,
     /// Everything else.
     Neutral,
 }
 
-impl Change {
-    /// How the change bears on security.
-    pub fn impact(&self) -> Impact {
-        use Change::*;
+impl Impact {
+    /// Whether `tm diff --fail-on weakened` fails on it: every weakening of
+    /// the model or of the policy, accepted risks included (an acceptance is
+    /// a weakening a person signs for).
+    pub fn is_weakening(self) -> bool {
         match self {
-            RiskAccepted { .. } | AcceptanceRenewed { .. } => Impact::RiskAccepted,
-            ThreatStatusChanged { from, to, .. } if *to == ThreatStatus::Open && *from != *to => {
-                Impact::Weakened
-            }
-            ThreatStatusChanged { to, .. } if *to == ThreatStatus::Mitigated => {
-                Impact::Strengthened
-            }
-            MitigationStatusChanged { from, to, .. } => {
-                if mitigation_rank(*to) < mitigation_rank(*from) {
-                    Impact::Weakened
-                } else {
-                    Impact::Strengthened
-                }
-            }
-            SeverityChanged { from, to, .. } if to > from => Impact::Weakened,
-            LikelihoodChanged { from, to, .. } | ImpactChanged { from, to, .. } if to > from => {
-                Impact::Weakened
-            }
-            SeverityChanged { .. } | LikelihoodChanged { .. } | ImpactChanged { .. } => {
-                Impact::Strengthened
-            }
-            ThreatMitigationsChanged { unlinked, .. } if !unlinked.is_empty() => Impact::Weakened,
-            MitigationRemoved { status, .. } if status.claims_done() => Impact::Weakened,
-            CoverageLost { .. } | AcceptanceExpired { .. } => Impact::Weakened,
-            ElementChanged { fields, .. } if fields.iter().any(drops_protection) => {
-                Impact::Weakened
-            }
-            FindingIntroduced(f) if f.severity == crate::diagnostic::Severity::Error => {
-                Impact::NewError
-            }
-            ModelUnreadable { still: false, .. } => Impact::NewError,
-            CoverageGained { .. }
-            | MitigationSignedOff { .. }
-            | FindingFixed(_)
-            | ModelLoadsAgain { .. } => Impact::Strengthened,
-            ThreatDraftChanged { drafted: false, .. } => Impact::Strengthened,
-            _ => Impact::Neutral,
+            Impact::Weakened | Impact::PolicyRelaxed | Impact::RiskAccepted => true,
+            Impact::NewError
+            | Impact::NewUnmodelled
+            | Impact::Review
+            | Impact::Strengthened
+            | Impact::Neutral => false,
         }
     }
 
+    /// Whether a reviewer must look at it before merging.
+    pub fn needs_reviewer(self) -> bool {
+        match self {
+            Impact::Weakened
+            | Impact::PolicyRelaxed
+            | Impact::NewError
+            | Impact::NewUnmodelled
+            | Impact::RiskAccepted => true,
+            Impact::Review | Impact::Strengthened | Impact::Neutral => false,
+        }
+    }
+}
+
+impl Change {
     /// The threat this change concerns, for per-threat timelines.
     pub fn threat(&self) -> Option<&Id> {
         use Change::*;
@@ -478,82 +569,10 @@ impl Change {
             | ThreatEdited { id, .. } => Some(id),
             RiskAccepted { threat, .. }
             | AcceptanceRenewed { threat, .. }
+            | AcceptanceEdited { threat, .. }
             | AcceptanceWithdrawn { threat }
             | AcceptanceExpired { threat, .. } => Some(threat),
             _ => None,
         }
-    }
-}
-
-/// Progress order of mitigation statuses; `rejected` ranks below `proposed`
-/// because rejecting a control removes it.
-fn mitigation_rank(s: MitigationStatus) -> u8 {
-    match s {
-        MitigationStatus::Rejected => 0,
-        MitigationStatus::Proposed => 1,
-        MitigationStatus::Accepted => 2,
-        MitigationStatus::InProgress => 3,
-        MitigationStatus::Implemented => 4,
-        MitigationStatus::Verified => 5,
-    }
-}
-
-/// A flow that stopped being authenticated or encrypted.
-fn drops_protection(f: &FieldChange) -> bool {
-    matches!(f.field.as_str(), "authenticated" | "encrypted")
-        && f.from.as_deref() == Some("true")
-        && f.to.as_deref() != Some("true")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backwards_moves_are_weakening() {
-        let back = Change::MitigationStatusChanged {
-            id: "M".into(),
-            from: MitigationStatus::Implemented,
-            to: MitigationStatus::InProgress,
-        };
-        assert_eq!(back.impact(), Impact::Weakened);
-        let rejected = Change::MitigationStatusChanged {
-            id: "M".into(),
-            from: MitigationStatus::Proposed,
-            to: MitigationStatus::Rejected,
-        };
-        assert_eq!(rejected.impact(), Impact::Weakened);
-        let reopened = Change::ThreatStatusChanged {
-            id: "T".into(),
-            from: ThreatStatus::Mitigated,
-            to: ThreatStatus::Open,
-        };
-        assert_eq!(reopened.impact(), Impact::Weakened);
-        let raised = Change::SeverityChanged {
-            id: "T".into(),
-            from: Severity::Low,
-            to: Severity::High,
-        };
-        assert_eq!(raised.impact(), Impact::Weakened);
-        let lowered = Change::SeverityChanged {
-            id: "T".into(),
-            from: Severity::High,
-            to: Severity::Low,
-        };
-        assert_eq!(lowered.impact(), Impact::Strengthened);
-    }
-
-    #[test]
-    fn a_flow_losing_authentication_is_weakening() {
-        let c = Change::ElementChanged {
-            kind: ElementKind::Flow,
-            id: "f".into(),
-            fields: vec![FieldChange::value(
-                "authenticated".into(),
-                Some("true".into()),
-                Some("false".into()),
-            )],
-        };
-        assert_eq!(c.impact(), Impact::Weakened);
     }
 }

@@ -6,7 +6,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::change::{Change, ElementKind, FieldChange};
-use crate::model::{Date, Id, Model, StrideCategory, Threat};
+use super::impact::is_closed;
+use crate::model::{Date, Id, Model, StrideCategory, Threat, ThreatStatus};
 
 /// Text values longer than this are reported as "edited" without their content.
 const MAX_SHOWN_TEXT: usize = 80;
@@ -67,6 +68,7 @@ pub fn compare_models(old: &Model, new: &Model, old_date: Date, new_date: Date) 
     compare_mitigations(old, new, &mut out);
     compare_reviews(old, new, &mut out);
     compare_coverage(old, new, &mut out);
+    compare_crossings(old, new, &mut out);
     out
 }
 
@@ -167,11 +169,18 @@ fn compare_threats(
             compare_acceptance(&id, Some(o), n, old_date, new_date, out);
             continue;
         }
-        if o.status != n.status {
+        let closed = is_closed(o.status) && is_closed(n.status);
+        // Accepting a risk is one fact: the acceptance, with the status it left.
+        let accepted_now =
+            n.status == ThreatStatus::Accepted && o.acceptance.is_none() && n.acceptance.is_some();
+        // Withdrawing an acceptance by reopening is one fact: the status move.
+        let reopened = o.status == ThreatStatus::Accepted && o.acceptance.is_some();
+        if o.status != n.status && !accepted_now {
             out.push(Change::ThreatStatusChanged {
                 id: id.clone(),
                 from: o.status,
                 to: n.status,
+                severity: n.severity,
             });
         }
         if o.severity != n.severity {
@@ -179,6 +188,7 @@ fn compare_threats(
                 id: id.clone(),
                 from: o.severity,
                 to: n.severity,
+                closed,
             });
         }
         if o.likelihood != n.likelihood {
@@ -186,6 +196,7 @@ fn compare_threats(
                 id: id.clone(),
                 from: o.likelihood,
                 to: n.likelihood,
+                closed,
             });
         }
         if o.impact != n.impact {
@@ -193,6 +204,7 @@ fn compare_threats(
                 id: id.clone(),
                 from: o.impact,
                 to: n.impact,
+                closed,
             });
         }
         let (added, removed) = set_diff(&o.stride.0, &n.stride.0);
@@ -209,6 +221,7 @@ fn compare_threats(
                 id: id.clone(),
                 linked,
                 unlinked,
+                closed,
             });
         }
         if o.drafted != n.drafted {
@@ -235,12 +248,23 @@ fn compare_threats(
                 fields,
             });
         }
+        let from = accepted_now.then_some(o.status);
+        let withdrawn_by_status = reopened && o.status != n.status;
+        let before = out.len();
         compare_acceptance(&id, Some(o), n, old_date, new_date, out);
+        if let Some(Change::RiskAccepted { from: f, .. }) = out.get_mut(before) {
+            *f = from;
+        }
+        if withdrawn_by_status {
+            out.retain(|c| !matches!(c, Change::AcceptanceWithdrawn { threat } if *threat == id));
+        }
     }
     for (id, o) in olds.iter().filter(|(id, _)| !news.contains_key(*id)) {
         out.push(Change::ThreatRemoved {
             id: (*id).clone(),
             status: o.status,
+            severity: o.severity,
+            moved_to: None,
         });
     }
 }
@@ -258,6 +282,7 @@ fn compare_acceptance(
     match (old_acc, &new.acceptance) {
         (None, Some(a)) => out.push(Change::RiskAccepted {
             threat: threat.clone(),
+            from: None,
             by: a.by.clone(),
             at: a.at,
             expires: a.expires,
@@ -273,16 +298,22 @@ fn compare_acceptance(
                 to_expires: n.expires,
             })
         }
-        (Some(o), Some(n)) if o != n => out.push(Change::ThreatEdited {
-            id: threat.clone(),
-            fields: field_changes(o, n, &[])
+        (Some(o), Some(n)) if o != n => {
+            let fields: Vec<FieldChange> = field_changes(o, n, &[])
                 .into_iter()
                 .map(|f| FieldChange {
                     field: format!("acceptance.{}", f.field),
                     ..f
                 })
-                .collect(),
-        }),
+                .collect();
+            // A reflowed rationale is no change.
+            if !fields.is_empty() {
+                out.push(Change::AcceptanceEdited {
+                    threat: threat.clone(),
+                    fields,
+                });
+            }
+        }
         _ => {}
     }
     let expired = |acc: Option<&crate::model::Acceptance>, today: Date| {
@@ -334,9 +365,16 @@ fn compare_mitigations(old: &Model, new: &Model, out: &mut Vec<Change>) {
         }
     }
     for (id, o) in olds.iter().filter(|(id, _)| !news.contains_key(*id)) {
+        let linked_from = old
+            .threats
+            .iter()
+            .filter(|t| t.mitigations.contains(id))
+            .map(|t| t.id.clone())
+            .collect();
         out.push(Change::MitigationRemoved {
             id: (*id).clone(),
             status: o.status,
+            linked_from,
         });
     }
 }
@@ -362,15 +400,16 @@ fn compare_reviews(old: &Model, new: &Model, out: &mut Vec<Change>) {
     }
 }
 
-/// (element, category) pairs with a threat or a not-applicable note, for the
-/// components and flows of a model.
-fn coverage(m: &Model) -> BTreeSet<(&Id, StrideCategory)> {
-    let mut set = BTreeSet::new();
-    for t in &m.threats {
-        for c in &t.stride.0 {
-            set.insert((&t.target, *c));
-        }
-    }
+/// How an (element, category) cell is answered; a threat beats a note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Answer {
+    NotApplicable,
+    Threat,
+}
+
+/// The answered (element, category) cells of the components and flows of a model.
+fn coverage(m: &Model) -> BTreeMap<(&Id, StrideCategory), Answer> {
+    let mut cells = BTreeMap::new();
     let notes = m
         .components
         .iter()
@@ -379,11 +418,16 @@ fn coverage(m: &Model) -> BTreeSet<(&Id, StrideCategory)> {
     for (id, nas) in notes {
         for na in nas {
             for c in &na.stride.0 {
-                set.insert((id, *c));
+                cells.insert((id, *c), Answer::NotApplicable);
             }
         }
     }
-    set
+    for t in &m.threats {
+        for c in &t.stride.0 {
+            cells.insert((&t.target, *c), Answer::Threat);
+        }
+    }
+    cells
 }
 
 fn compare_coverage(old: &Model, new: &Model, out: &mut Vec<Change>) {
@@ -399,17 +443,40 @@ fn compare_coverage(old: &Model, new: &Model, out: &mut Vec<Change>) {
         .cloned()
         .collect();
     let (a, b) = (coverage(old), coverage(new));
-    for (id, category) in b.difference(&a).filter(|(id, _)| both.contains(*id)) {
-        out.push(Change::CoverageGained {
-            element: (*id).clone(),
-            category: *category,
-        });
+    let cells: BTreeSet<&(&Id, StrideCategory)> = a.keys().chain(b.keys()).collect();
+    for key @ (id, category) in cells.into_iter().filter(|(id, _)| both.contains(*id)) {
+        let (element, category) = ((*id).clone(), *category);
+        let change = match (a.get(key), b.get(key)) {
+            (None, Some(answer)) => Change::CoverageGained {
+                element,
+                category,
+                not_applicable: *answer == Answer::NotApplicable,
+            },
+            (Some(Answer::NotApplicable), Some(Answer::Threat)) => Change::CoverageGained {
+                element,
+                category,
+                not_applicable: false,
+            },
+            (Some(Answer::Threat), Some(Answer::NotApplicable)) => {
+                Change::CoverageDowngraded { element, category }
+            }
+            (Some(_), None) => Change::CoverageLost { element, category },
+            _ => continue,
+        };
+        out.push(change);
     }
-    for (id, category) in a.difference(&b).filter(|(id, _)| both.contains(*id)) {
-        out.push(Change::CoverageLost {
-            element: (*id).clone(),
-            category: *category,
-        });
+}
+
+/// Flows in both versions that crossed a trust boundary and no longer do.
+fn compare_crossings(old: &Model, new: &Model, out: &mut Vec<Change>) {
+    use crate::check::coverage::crosses_boundary;
+    for n in &new.flows {
+        if let Some(o) = old.flows.iter().find(|o| o.id == n.id)
+            && crosses_boundary(old, o)
+            && !crosses_boundary(new, n)
+        {
+            out.push(Change::BoundaryCrossingLost { flow: n.id.clone() });
+        }
     }
 }
 
@@ -453,7 +520,7 @@ fn object_changes(
             a.get(key).unwrap_or(&Value::Null),
             b.get(key).unwrap_or(&Value::Null),
         );
-        if x == y {
+        if same_content(x, y) {
             continue;
         }
         let field = format!("{prefix}{key}");
@@ -478,6 +545,53 @@ fn object_changes(
             }
             _ => out.push(FieldChange::value(field, shown(x), shown(y))),
         }
+    }
+}
+
+/// Whether two values say the same thing: equal, or text equal up to
+/// whitespace (a reflowed or re-quoted paragraph reads the same in
+/// Markdown), or lists holding the same items in another order.
+fn same_content(x: &Value, y: &Value) -> bool {
+    match (x, y) {
+        (Value::String(a), Value::String(b)) => a.split_whitespace().eq(b.split_whitespace()),
+        (Value::Array(a), Value::Array(b)) => {
+            let canonical = |l: &[Value]| {
+                let mut items: Vec<String> = l.iter().map(normalized).collect();
+                items.sort();
+                items
+            };
+            canonical(a) == canonical(b)
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| same_content(v, w)))
+        }
+        _ => x == y,
+    }
+}
+
+/// A value as text with its strings' whitespace collapsed and its lists
+/// sorted, for order-free comparison.
+fn normalized(v: &Value) -> String {
+    match v {
+        Value::String(s) => {
+            serde_json::to_string(&s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default()
+        }
+        Value::Array(items) => {
+            let mut parts: Vec<String> = items.iter().map(normalized).collect();
+            parts.sort();
+            format!("[{}]", parts.join(","))
+        }
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k:?}:{}", normalized(v)))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        other => other.to_string(),
     }
 }
 
@@ -541,14 +655,11 @@ mod tests {
         let changes = compare_models(&model(BASE), &model(&new), d, d);
         assert_eq!(
             changes,
+            // One fact: the acceptance says the status it left.
             vec![
-                Change::ThreatStatusChanged {
-                    id: "T-1".into(),
-                    from: crate::model::ThreatStatus::Open,
-                    to: crate::model::ThreatStatus::Accepted
-                },
                 Change::RiskAccepted {
                     threat: "T-1".into(),
+                    from: Some(crate::model::ThreatStatus::Open),
                     by: "cfo".into(),
                     at: day("2026-02-01"),
                     expires: Some(day("2026-08-01"))
@@ -580,7 +691,9 @@ mod tests {
             vec![
                 Change::ThreatRemoved {
                     id: "T-1".into(),
-                    status: crate::model::ThreatStatus::Open
+                    status: crate::model::ThreatStatus::Open,
+                    severity: crate::model::Severity::Medium,
+                    moved_to: None,
                 },
                 Change::CoverageLost {
                     element: "web".into(),
@@ -588,6 +701,28 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn reflowed_text_and_reordered_notes_are_no_change() {
+        let notes = |a: &str, b: &str| {
+            BASE.replace(
+                "{id: db, name: DB, kind: datastore}",
+                &format!("{{id: db, name: DB, kind: datastore, not-applicable: [{a}, {b}]}}"),
+            )
+        };
+        let one = model(&notes(
+            "{stride: spoofing, reason: No users}",
+            "{stride: tampering, reason: Read only}",
+        ));
+        let two = model(&notes(
+            "{stride: tampering, reason: \"Read\n  only\"}",
+            "{stride: spoofing, reason: No users}",
+        ));
+        let d = day("2026-01-01");
+        assert_eq!(compare_models(&one, &two, d, d), vec![]);
+        let folded = model(&BASE.replace("title: Fake user", "title: \"Fake\n  user \""));
+        assert_eq!(compare_models(&model(BASE), &folded, d, d), vec![]);
     }
 
     #[test]

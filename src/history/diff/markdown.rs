@@ -1,63 +1,108 @@
 //! Words for changes: one line per change, the Markdown of a PR comment, and
-//! plain text for the terminal. Rendering only; the diff is computed elsewhere.
+//! plain text for the terminal. Rendering only; the diff is computed
+//! elsewhere. Lines are built from typed parts ([`Line`]), so user text is
+//! escaped by each output and never parsed as Markdown.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{Change, FieldChange, Impact, LoadProblem, ModelDiff, SemanticDiff};
-use crate::model::StrideCategory;
+use super::words::{Line, Part, escape_markdown};
+use super::{Change, ConfigEffect, FieldChange, Impact, LoadProblem, ModelDiff, SemanticDiff};
+use crate::model::{Date, StrideCategory};
 
-/// One change as a line of text (Markdown inline code for ids), with the
-/// titles from `labels`.
+/// The hidden marker that starts every PR comment, so that a bot edits its
+/// one comment instead of adding a new one on each push.
+pub const COMMENT_MARKER: &str = "<!-- tm-diff:summary -->";
+
+/// One change as a line of Markdown, user text escaped, with the titles
+/// from `labels`.
 pub fn describe(change: &Change, labels: &BTreeMap<String, String>) -> String {
-    let named = |id: &dyn std::fmt::Display| -> String {
+    describe_line(change, labels, &BTreeMap::new()).markdown()
+}
+
+/// One change as plain text for a terminal.
+pub fn describe_plain(change: &Change, labels: &BTreeMap<String, String>) -> String {
+    describe_line(change, labels, &BTreeMap::new()).plain()
+}
+
+/// One change as typed parts; ids named in `links` link to their line.
+pub fn describe_line(
+    change: &Change,
+    labels: &BTreeMap<String, String>,
+    links: &BTreeMap<String, String>,
+) -> Line {
+    let named = |id: &dyn std::fmt::Display| -> Line {
         let id = id.to_string();
+        let head = match links.get(&id) {
+            Some(url) => Line(vec![Part::Link {
+                code: id.clone(),
+                url: url.clone(),
+            }]),
+            None => Line::new().code(id.clone()),
+        };
         match labels.get(&id) {
-            Some(title) => format!("`{id}` “{title}”"),
-            None => format!("`{id}`"),
+            Some(title) => head.word(" “").text(title.clone()).word("”"),
+            None => head,
         }
     };
-    let opt =
-        |d: &Option<crate::model::Date>| d.map_or_else(|| "never".to_owned(), |d| d.to_string());
+    let opt = |d: &Option<Date>| d.map_or_else(|| "never".to_owned(), |d| d.to_string());
+    let w = |s: &str| Line::new().word(s);
     use Change::*;
     match change {
-        ModelAdded { title } => format!("model added: “{title}”"),
-        ModelRemoved { title } => format!("model removed: “{title}”"),
-        ModelMoved { from, to } => format!("file moved `{from}` → `{to}`"),
-        ModelRenamed { from, to } => format!("model id changed `{from}` → `{to}`"),
-        ModelField(f) => format!("model {}", fields_text(std::slice::from_ref(f))),
+        ModelAdded { title } => w("model added: “").text(title).word("”"),
+        ModelRemoved { title } => w("model removed: “").text(title).word("”"),
+        ModelMoved { from, to } => w("file moved ").code(from).word(" → ").code(to),
+        ModelRenamed { from, to } => w("model id changed ")
+            .code(from.as_str())
+            .word(" → ")
+            .code(to.as_str()),
+        ModelField(f) => w("model ").append(fields_line(std::slice::from_ref(f))),
         ModelUnreadable {
             model,
             file,
             errors,
             still,
-        } => format!(
-            "model `{model}` {}: `{file}` has {} ({}); run `tm check`",
-            if *still {
-                "still does not load"
+        } => w("model ")
+            .code(model)
+            .word(if *still {
+                " still does not load: "
             } else {
-                "no longer loads"
-            },
-            plural(errors.len(), "error", "errors"),
-            load_problems(errors)
-        ),
+                " no longer loads: "
+            })
+            .code(file)
+            .word(format!(
+                " has {} (",
+                plural(errors.len(), "error", "errors")
+            ))
+            .append(load_problems(errors))
+            .word("); run ")
+            .code("tm check"),
         ModelLoadsAgain {
             model,
             file,
-            compared: true,
-        } => format!("model `{model}` loads again (`{file}`)"),
-        ModelLoadsAgain {
-            model,
-            file,
-            compared: false,
-        } => format!(
-            "model `{model}` loads again (`{file}`); its base version did not load, so only its accepted risks are listed"
-        ),
-        ElementAdded { kind, id } => format!("{} `{id}` added", kind.as_str()),
-        ElementRemoved { kind, id } => format!("{} `{id}` removed", kind.as_str()),
-        ElementChanged { kind, id, fields } => {
-            format!("{} `{id}`: {}", kind.as_str(), fields_text(fields))
+            compared,
+        } => {
+            let line = w("model ")
+                .code(model)
+                .word(" loads again (")
+                .code(file)
+                .word(")");
+            if *compared {
+                line
+            } else {
+                line.word("; its base version did not load, so only its accepted risks are listed")
+            }
         }
+        ElementAdded { kind, id } => w(kind.as_str()).word(" ").code(id.as_str()).word(" added"),
+        ElementRemoved { kind, id } => w(kind.as_str())
+            .word(" ")
+            .code(id.as_str())
+            .word(" removed"),
+        ElementChanged { kind, id, fields } => w(kind.as_str())
+            .word(" ")
+            .code(id.as_str())
+            .word(": ")
+            .append(fields_line(fields)),
         ThreatAdded {
             id,
             target,
@@ -65,75 +110,149 @@ pub fn describe(change: &Change, labels: &BTreeMap<String, String>) -> String {
             severity,
             status,
             drafted,
-        } => format!(
-            "threat {} added: {} on `{target}`, severity {severity}, {status}{}",
-            named(id),
-            categories(stride),
-            if *drafted {
-                " (drafted, awaiting review)"
-            } else {
-                ""
+        } => w("threat ")
+            .append(named(id))
+            .word(format!(" added: {} on ", categories(stride)))
+            .code(target.as_str())
+            .word(format!(
+                ", severity {severity}, {status}{}",
+                if *drafted {
+                    " (drafted, awaiting review)"
+                } else {
+                    ""
+                }
+            )),
+        ThreatRemoved {
+            id,
+            status,
+            severity,
+            moved_to,
+        } => {
+            let line = w("threat ")
+                .append(named(id))
+                .word(format!(" removed (was {status}, severity {severity})"));
+            match moved_to {
+                Some(m) => line.word("; moved to model ").code(m),
+                None => line,
             }
-        ),
-        ThreatRemoved { id, status } => format!("threat {} removed (was {status})", named(id)),
-        ThreatStatusChanged { id, from, to } => format!("threat {}: {from} → {to}", named(id)),
-        SeverityChanged { id, from, to } => format!("threat {}: severity {from} → {to}", named(id)),
-        LikelihoodChanged { id, from, to } => {
-            format!("threat {}: likelihood {from} → {to}", named(id))
         }
-        ImpactChanged { id, from, to } => format!("threat {}: impact {from} → {to}", named(id)),
+        ThreatStatusChanged { id, from, to, .. } => w("threat ")
+            .append(named(id))
+            .word(format!(": {from} → {to}")),
+        SeverityChanged {
+            id,
+            from,
+            to,
+            closed,
+        } => rating(named(id), "severity", from, to, from > to, *closed),
+        LikelihoodChanged {
+            id,
+            from,
+            to,
+            closed,
+        } => rating(named(id), "likelihood", from, to, from > to, *closed),
+        ImpactChanged {
+            id,
+            from,
+            to,
+            closed,
+        } => rating(named(id), "impact", from, to, from > to, *closed),
         CategoriesChanged { id, added, removed } => {
             let mut parts: Vec<String> = added.iter().map(|c| format!("+{c}")).collect();
             parts.extend(removed.iter().map(|c| format!("−{c}")));
-            format!("threat {}: STRIDE {}", named(id), parts.join(" "))
+            w("threat ")
+                .append(named(id))
+                .word(format!(": STRIDE {}", parts.join(" ")))
         }
         ThreatMitigationsChanged {
             id,
             linked,
             unlinked,
+            ..
         } => {
-            let mut parts: Vec<String> = linked
+            let mut line = w("threat ").append(named(id)).word(": mitigation ");
+            let items = linked
                 .iter()
-                .map(|m| format!("{} linked", named(m)))
-                .collect();
-            parts.extend(unlinked.iter().map(|m| format!("{} unlinked", named(m))));
-            format!("threat {}: mitigation {}", named(id), parts.join(", "))
+                .map(|m| (m, " linked"))
+                .chain(unlinked.iter().map(|m| (m, " unlinked")));
+            for (i, (m, what)) in items.enumerate() {
+                if i > 0 {
+                    line = line.word(", ");
+                }
+                line = line.append(named(m)).word(what);
+            }
+            line
         }
         ThreatDraftChanged { id, drafted: false } => {
-            format!("threat {}: draft reviewed", named(id))
+            w("threat ").append(named(id)).word(": draft reviewed")
         }
-        ThreatDraftChanged { id, drafted: true } => {
-            format!("threat {}: marked drafted again", named(id))
-        }
-        ThreatEdited { id, fields } => format!("threat {}: {}", named(id), fields_text(fields)),
+        ThreatDraftChanged { id, drafted: true } => w("threat ")
+            .append(named(id))
+            .word(": marked drafted again"),
+        ThreatEdited { id, fields } => w("threat ")
+            .append(named(id))
+            .word(": ")
+            .append(fields_line(fields)),
         RiskAccepted {
             threat,
+            from,
             by,
             at,
             expires,
-        } => format!(
-            "risk accepted on {} by {by} on {at}, expires {}",
-            named(threat),
-            opt(expires)
-        ),
+        } => {
+            let line = w("risk accepted on ").append(named(threat));
+            let line = match from {
+                Some(s) => line.word(format!(" (was {s})")),
+                None => line,
+            };
+            line.word(" by ")
+                .text(by)
+                .word(format!(" on {at}, expires {}", opt(expires)))
+        }
         AcceptanceRenewed {
             threat,
             by,
             from_expires,
             to_expires,
-        } => format!(
-            "acceptance of {} renewed by {by}: expires {} → {}",
-            named(threat),
-            opt(from_expires),
-            opt(to_expires)
-        ),
-        AcceptanceWithdrawn { threat } => format!("acceptance of {} withdrawn", named(threat)),
-        AcceptanceExpired { threat, expires } => {
-            format!("acceptance of {} expired on {expires}", named(threat))
+        } => w("acceptance of ")
+            .append(named(threat))
+            .word(" renewed by ")
+            .text(by)
+            .word(format!(
+                ": expires {} → {}",
+                opt(from_expires),
+                opt(to_expires)
+            )),
+        AcceptanceEdited { threat, fields } => w("acceptance of ")
+            .append(named(threat))
+            .word(" changed: ")
+            .append(fields_line(fields)),
+        AcceptanceWithdrawn { threat } => {
+            w("acceptance of ").append(named(threat)).word(" withdrawn")
         }
-        MitigationAdded { id, status } => format!("mitigation {} added ({status})", named(id)),
-        MitigationRemoved { id, status } => {
-            format!("mitigation {} removed (was {status})", named(id))
+        AcceptanceExpired { threat, expires } => w("acceptance of ")
+            .append(named(threat))
+            .word(format!(" expired on {expires}")),
+        MitigationAdded { id, status } => w("mitigation ")
+            .append(named(id))
+            .word(format!(" added ({status})")),
+        MitigationRemoved {
+            id,
+            status,
+            linked_from,
+        } => {
+            let mut line = w("mitigation ")
+                .append(named(id))
+                .word(format!(" removed (was {status})"));
+            for (i, t) in linked_from.iter().enumerate() {
+                line = line.word(if i == 0 {
+                    "; threats that lose it: "
+                } else {
+                    ", "
+                });
+                line = line.code(t.as_str());
+            }
+            line
         }
         MitigationStatusChanged { id, from, to } => {
             let back = if change.impact() == Impact::Weakened {
@@ -141,29 +260,139 @@ pub fn describe(change: &Change, labels: &BTreeMap<String, String>) -> String {
             } else {
                 ""
             };
-            format!("mitigation {}: {from} → {to}{back}", named(id))
+            w("mitigation ")
+                .append(named(id))
+                .word(format!(": {from} → {to}{back}"))
         }
-        MitigationSignedOff { id, by, at } => {
-            format!("mitigation {} signed off by {by} on {at}", named(id))
-        }
-        MitigationEdited { id, fields } => {
-            format!("mitigation {}: {}", named(id), fields_text(fields))
-        }
+        MitigationSignedOff { id, by, at } => w("mitigation ")
+            .append(named(id))
+            .word(" signed off by ")
+            .text(by)
+            .word(format!(" on {at}")),
+        MitigationEdited { id, fields } => w("mitigation ")
+            .append(named(id))
+            .word(": ")
+            .append(fields_line(fields)),
         ReviewAdded {
             kind,
             by,
             at,
             outcome,
-        } => format!("{kind} review by {by} on {at}: {outcome}"),
-        ReviewRemoved { kind, by, at } => format!("{kind} review by {by} on {at} removed"),
-        CoverageGained { element, category } => {
-            format!("STRIDE coverage gained: `{element}` {category}")
+        } => w(&format!("{kind} review by "))
+            .text(by)
+            .word(format!(" on {at}: {outcome}")),
+        ReviewRemoved { kind, by, at } => w(&format!("{kind} review by "))
+            .text(by)
+            .word(format!(" on {at} removed")),
+        CoverageGained {
+            element,
+            category,
+            not_applicable,
+        } => {
+            let line = w("STRIDE coverage gained: ")
+                .code(element.as_str())
+                .word(format!(" {category}"));
+            if *not_applicable {
+                line.word(" (declared not applicable: check the reason)")
+            } else {
+                line
+            }
         }
-        CoverageLost { element, category } => {
-            format!("STRIDE coverage lost: `{element}` {category}")
+        CoverageDowngraded { element, category } => {
+            w("STRIDE coverage: ").code(element.as_str()).word(format!(
+                " {category} is now answered by a not-applicable note instead of a threat"
+            ))
         }
-        FindingIntroduced(f) => format!("new {} {}: {}", f.severity, f.rule, f.message),
-        FindingFixed(f) => format!("fixed {} {}: {}", f.severity, f.rule, f.message),
+        CoverageLost { element, category } => w("STRIDE coverage lost: ")
+            .code(element.as_str())
+            .word(format!(" {category}")),
+        BoundaryCrossingLost { flow } => w("flow ")
+            .code(flow.as_str())
+            .word(" no longer crosses a trust boundary, so it needs no threats of its own"),
+        ConfigChanged {
+            key,
+            from,
+            to,
+            effect,
+            silenced,
+        } => {
+            let line = w("book.toml ")
+                .code(key)
+                .word(": ")
+                .code(from)
+                .word(" → ")
+                .code(to)
+                .word(match effect {
+                    ConfigEffect::Relaxed => " (relaxed",
+                    ConfigEffect::Tightened => " (stricter",
+                    ConfigEffect::Neutral => " (",
+                });
+            let line = match silenced {
+                0 => line,
+                n => line.word(format!(
+                    "; {} of the base no longer reported",
+                    plural(*n, "finding", "findings")
+                )),
+            };
+            line.word(")")
+        }
+        EntryPointUnmodelled {
+            file,
+            line,
+            what,
+            symbol,
+            ..
+        } => {
+            let l = w("unmodelled entry point: ")
+                .text(what)
+                .word(" at ")
+                .code(format!("{file}:{line}"));
+            match symbol {
+                Some(s) => l.word(" in ").code(s),
+                None => l,
+            }
+        }
+        EntryPointSilenced {
+            file,
+            line,
+            what,
+            symbol,
+            by,
+        } => {
+            let l = w("entry point silenced: ")
+                .text(what)
+                .word(" at ")
+                .code(format!("{file}:{line}"));
+            let l = match symbol {
+                Some(s) => l.word(" in ").code(s),
+                None => l,
+            };
+            l.word(" (").text(by).word(")")
+        }
+        FindingIntroduced(f) => w(&format!("new {} {}: ", f.severity, f.rule)).message(&f.message),
+        FindingFixed(f) => w(&format!("fixed {} {}: ", f.severity, f.rule)).message(&f.message),
+    }
+}
+
+/// A rating change; a lowered one is a human reclassification to check.
+fn rating(
+    named: Line,
+    what: &str,
+    from: &dyn std::fmt::Display,
+    to: &dyn std::fmt::Display,
+    lowered: bool,
+    closed: bool,
+) -> Line {
+    let line = Line::new()
+        .word("threat ")
+        .append(named)
+        .word(format!(": {what} {from} → {to}"));
+    match (lowered, closed) {
+        (true, false) => {
+            line.word(" (lowered on a threat that is not closed: check the reclassification)")
+        }
+        (true, true) => line.word(" (reclassified on a closed threat: check)"),
+        (false, _) => line,
     }
 }
 
@@ -176,9 +405,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// "TM001 at line 5: invalid YAML…, and 2 more".
-fn load_problems(errors: &[LoadProblem]) -> String {
+fn load_problems(errors: &[LoadProblem]) -> Line {
     let Some(first) = errors.first() else {
-        return "no position".to_owned();
+        return Line::new().word("no position");
     };
     let at = first
         .line
@@ -188,34 +417,42 @@ fn load_problems(errors: &[LoadProblem]) -> String {
         1 => String::new(),
         n => format!(", and {} more", n - 1),
     };
-    format!("{}{at}: {}{more}", first.rule, first.message)
+    Line::new()
+        .word(format!("{}{at}: ", first.rule))
+        .message(&first.message)
+        .word(more)
 }
 
 /// One field change; `name` is how the field is called (its last key when a
 /// sibling of the same mapping was named just before).
-fn field(f: &FieldChange, name: &str) -> String {
+fn field(f: &FieldChange, name: &str) -> Line {
+    let line = Line::new().word(name);
     if !f.added.is_empty() || !f.removed.is_empty() {
         let items = f
             .added
             .iter()
-            .map(|i| format!("+`{i}`"))
-            .chain(f.removed.iter().map(|i| format!("−`{i}`")));
-        return format!("{name} {}", items.collect::<Vec<_>>().join(" "));
+            .map(|i| ("+", i))
+            .chain(f.removed.iter().map(|i| ("−", i)));
+        let mut line = line;
+        for (sign, item) in items {
+            line = line.word(format!(" {sign}")).code(item);
+        }
+        return line;
     }
     match (&f.from, &f.to) {
-        (Some(a), Some(b)) => format!("{name} “{a}” → “{b}”"),
-        (None, Some(b)) => format!("{name} set to “{b}”"),
-        (Some(a), None) => format!("{name} “{a}” removed"),
-        (None, None) => format!("{name} edited"),
+        (Some(a), Some(b)) => line.word(" “").text(a).word("” → “").text(b).word("”"),
+        (None, Some(b)) => line.word(" set to “").text(b).word("”"),
+        (Some(a), None) => line.word(" “").text(a).word("” removed"),
+        (None, None) => line.word(" edited"),
     }
 }
 
 /// Field changes joined by "; ", nested keys in words: `code.paths` then
 /// `code.symbols` read "code paths …; symbols …".
-fn fields_text(fields: &[FieldChange]) -> String {
+fn fields_line(fields: &[FieldChange]) -> Line {
     let mut parent: Option<&str> = None;
-    let mut parts = Vec::with_capacity(fields.len());
-    for f in fields {
+    let mut line = Line::new();
+    for (i, f) in fields.iter().enumerate() {
         let (this_parent, key) = match f.field.rsplit_once('.') {
             Some((p, k)) => (Some(p), k),
             None => (None, f.field.as_str()),
@@ -225,83 +462,256 @@ fn fields_text(fields: &[FieldChange]) -> String {
             _ => key.to_owned(),
         };
         parent = this_parent;
-        parts.push(field(f, &name));
+        if i > 0 {
+            line = line.word("; ");
+        }
+        line = line.append(field(f, &name));
     }
-    parts.join("; ")
+    line
 }
 
-/// The lines of one model's changes: what needs attention first (accepted
-/// risks, weakened controls, new errors), each marked, then the rest.
-pub fn model_lines(m: &ModelDiff) -> Vec<(Impact, String)> {
-    let mut lines: Vec<(Impact, String)> = m
-        .changes
+/// The groups of the "needs a reviewer" section, in reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Attention {
+    Weakened,
+    PolicyRelaxed,
+    NewError,
+    NewUnmodelled,
+    NewOpenThreat,
+    RiskAccepted,
+}
+
+impl Attention {
+    fn heading(self) -> &'static str {
+        match self {
+            Attention::Weakened => "Weakened",
+            Attention::PolicyRelaxed => "Weakened: policy relaxed",
+            Attention::NewError => "New errors",
+            Attention::NewUnmodelled => "New unmodelled entry points",
+            Attention::NewOpenThreat => "New open threats at or above approval-max-open-severity",
+            Attention::RiskAccepted => "Weakened: risks accepted",
+        }
+    }
+}
+
+/// The group a change goes to in "needs a reviewer", if any.
+fn attention(diff: &SemanticDiff, c: &Change) -> Option<Attention> {
+    match c.impact() {
+        Impact::Weakened => Some(Attention::Weakened),
+        Impact::PolicyRelaxed => Some(Attention::PolicyRelaxed),
+        Impact::NewError => Some(Attention::NewError),
+        Impact::NewUnmodelled => Some(Attention::NewUnmodelled),
+        Impact::RiskAccepted => Some(Attention::RiskAccepted),
+        Impact::Review | Impact::Strengthened | Impact::Neutral => {
+            diff.needs_reviewer(c).then_some(Attention::NewOpenThreat)
+        }
+    }
+}
+
+/// A change with where it belongs: the model (None: the project).
+struct Item<'d> {
+    model: Option<&'d ModelDiff>,
+    change: &'d Change,
+}
+
+impl Item<'_> {
+    fn line(&self) -> Line {
+        let empty = BTreeMap::new();
+        let (labels, links) = self
+            .model
+            .map_or((&empty, &empty), |m| (&m.labels, &m.links));
+        describe_line(self.change, labels, links)
+    }
+}
+
+fn items(diff: &SemanticDiff) -> impl Iterator<Item = Item<'_>> {
+    diff.project
         .iter()
-        .map(|c| (c.impact(), describe(c, &m.labels)))
-        .collect();
-    // Stable: the change order stays within each impact class.
-    lines.sort_by_key(|(impact, _)| match impact {
-        Impact::RiskAccepted | Impact::Weakened | Impact::NewError => 0,
-        _ => 1,
-    });
-    lines
+        .map(|change| Item {
+            model: None,
+            change,
+        })
+        .chain(diff.models.iter().flat_map(|m| {
+            m.changes.iter().map(move |change| Item {
+                model: Some(m),
+                change,
+            })
+        }))
+}
+
+/// The changes that need a reviewer, grouped in reading order; each change
+/// appears once, here or in the per-model rest.
+fn reviewer_groups(diff: &SemanticDiff) -> Vec<(Attention, Vec<Item<'_>>)> {
+    let mut groups: BTreeMap<Attention, Vec<Item>> = BTreeMap::new();
+    for item in items(diff) {
+        if let Some(a) = attention(diff, item.change) {
+            groups.entry(a).or_default().push(item);
+        }
+    }
+    groups.into_iter().collect()
 }
 
 fn marker(impact: Impact) -> &'static str {
     match impact {
-        Impact::RiskAccepted => "⚠️ **risk** ",
-        Impact::Weakened => "⚠️ **weakened** ",
-        Impact::NewError => "❌ ",
         Impact::Strengthened => "✅ ",
-        Impact::Neutral => "",
+        Impact::Review => "🔎 **check:** ",
+        Impact::Weakened
+        | Impact::PolicyRelaxed
+        | Impact::NewError
+        | Impact::NewUnmodelled
+        | Impact::RiskAccepted
+        | Impact::Neutral => "",
     }
 }
 
-/// The PR comment: headline, then per model the changes, attention first.
+fn text_marker(impact: Impact) -> &'static str {
+    match impact {
+        Impact::Strengthened => "+ ",
+        Impact::Review => "? check: ",
+        Impact::Weakened
+        | Impact::PolicyRelaxed
+        | Impact::NewError
+        | Impact::NewUnmodelled
+        | Impact::RiskAccepted
+        | Impact::Neutral => "· ",
+    }
+}
+
+/// The PR comment: the hidden marker, a headline with counts, "needs a
+/// reviewer" first, then the rest per model.
 pub fn render_markdown(diff: &SemanticDiff) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "{COMMENT_MARKER}");
     let _ = writeln!(
         out,
         "### Threat model changes: {}\n",
-        diff.summary.headline()
+        escape_markdown(&diff.summary.headline())
     );
-    let _ = writeln!(out, "`{}` → `{}`\n", diff.base.label(), diff.head.label());
-    for m in &diff.models {
-        let _ = writeln!(out, "#### `{}` — {} (`{}`)\n", m.model, m.title, m.file);
-        for (impact, line) in model_lines(m) {
-            let _ = writeln!(out, "- {}{line}", marker(impact));
+    let _ = writeln!(
+        out,
+        "{} → {}\n",
+        Line::new().code(diff.base.label()).markdown(),
+        Line::new().code(diff.head.label()).markdown()
+    );
+    let groups = reviewer_groups(diff);
+    if !groups.is_empty() {
+        let _ = writeln!(
+            out,
+            "#### ⚠️ Needs a reviewer ({})\n",
+            groups.iter().map(|(_, i)| i.len()).sum::<usize>()
+        );
+        for (attention, items) in &groups {
+            let _ = writeln!(out, "**{}**\n", escape_markdown(attention.heading()));
+            for item in items {
+                let whose = match item.model {
+                    Some(m) => Line::new().code(&m.model).word(": "),
+                    None => Line::new(),
+                };
+                let _ = writeln!(out, "- {}", whose.append(item.line()).markdown());
+            }
+            out.push('\n');
+        }
+    }
+    let project = rest(diff, &diff.project);
+    let models: Vec<(&ModelDiff, Vec<&Change>)> = diff
+        .models
+        .iter()
+        .map(|m| (m, rest(diff, &m.changes)))
+        .filter(|(_, r)| !r.is_empty())
+        .collect();
+    if !project.is_empty() || !models.is_empty() {
+        let _ = writeln!(out, "#### Other changes\n");
+    }
+    if !project.is_empty() {
+        let _ = writeln!(out, "##### Project\n");
+        for c in project {
+            let line = describe_line(c, &BTreeMap::new(), &BTreeMap::new());
+            let _ = writeln!(out, "- {}{}", marker(c.impact()), line.markdown());
+        }
+        out.push('\n');
+    }
+    for (m, changes) in models {
+        let heading = Line::new()
+            .code(&m.model)
+            .word(" — ")
+            .text(&m.title)
+            .word(" (")
+            .code(&m.file)
+            .word(")");
+        let _ = writeln!(out, "##### {}\n", heading.markdown());
+        for c in changes {
+            let line = describe_line(c, &m.labels, &m.links);
+            let _ = writeln!(out, "- {}{}", marker(c.impact()), line.markdown());
         }
         out.push('\n');
     }
     out
 }
 
-/// The same content as plain text for a terminal.
+/// The same content as plain text for a terminal, control characters removed.
 pub fn render_text(diff: &SemanticDiff) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} → {}: {}",
-        diff.base.label(),
-        diff.head.label(),
-        diff.summary.headline()
+        "{}",
+        Line::new()
+            .text(diff.base.label())
+            .word(" → ")
+            .text(diff.head.label())
+            .word(": ")
+            .word(diff.summary.headline())
+            .plain()
     );
+    let groups = reviewer_groups(diff);
+    if !groups.is_empty() {
+        let n: usize = groups.iter().map(|(_, i)| i.len()).sum();
+        let _ = writeln!(out, "\nNeeds a reviewer ({n}):");
+        for (attention, items) in &groups {
+            let _ = writeln!(out, "  {}:", attention.heading());
+            for item in items {
+                let whose = match item.model {
+                    Some(m) => Line::new().text(&m.model).word(": "),
+                    None => Line::new(),
+                };
+                let _ = writeln!(out, "    ! {}", whose.append(item.line()).plain());
+            }
+        }
+    }
+    let project = rest(diff, &diff.project);
+    if !project.is_empty() {
+        let _ = writeln!(out, "\nproject");
+        for c in project {
+            let line = describe_line(c, &BTreeMap::new(), &BTreeMap::new());
+            let _ = writeln!(out, "  {}{}", text_marker(c.impact()), line.plain());
+        }
+    }
     for m in &diff.models {
-        let _ = writeln!(out, "\n{} — {} ({})", m.model, m.title, m.file);
-        for (impact, line) in model_lines(m) {
-            let _ = writeln!(out, "  {}{}", text_marker(impact), line.replace('`', ""));
+        let changes = rest(diff, &m.changes);
+        if changes.is_empty() {
+            continue;
+        }
+        let heading = Line::new()
+            .text(&m.model)
+            .word(" — ")
+            .text(&m.title)
+            .word(" (")
+            .text(&m.file)
+            .word(")");
+        let _ = writeln!(out, "\n{}", heading.plain());
+        for c in changes {
+            let line = describe_line(c, &m.labels, &BTreeMap::new());
+            let _ = writeln!(out, "  {}{}", text_marker(c.impact()), line.plain());
         }
     }
     out
 }
 
-fn text_marker(impact: Impact) -> &'static str {
-    match impact {
-        Impact::RiskAccepted => "! risk      ",
-        Impact::Weakened => "! weakened  ",
-        Impact::NewError => "! error     ",
-        Impact::Strengthened => "+ ",
-        Impact::Neutral => "· ",
-    }
+/// The changes not in "needs a reviewer".
+fn rest<'d>(diff: &SemanticDiff, changes: &'d [Change]) -> Vec<&'d Change> {
+    changes
+        .iter()
+        .filter(|c| attention(diff, c).is_none())
+        .collect()
 }
 
 #[cfg(test)]
@@ -320,7 +730,11 @@ mod tests {
             FieldChange::value("name".into(), Some("A".into()), Some("B".into())),
         ];
         assert_eq!(
-            fields_text(&fields),
+            fields_line(&fields).plain(),
+            "code paths +src/x/** −src/y/**; symbols +crate::a; name “A” → “B”"
+        );
+        assert_eq!(
+            fields_line(&fields).markdown(),
             "code paths +`src/x/**` −`src/y/**`; symbols +`crate::a`; name “A” → “B”"
         );
     }

@@ -2,11 +2,19 @@
 //! threat-model terms, as typed values (rendered separately, see [`markdown`]).
 
 mod change;
+pub mod checkout;
 mod compare;
+mod impact;
 pub mod markdown;
+mod revisions;
+mod settings;
+pub mod words;
 
-pub use change::{Change, ElementKind, FieldChange, FindingRef, Impact, LoadProblem};
+pub use change::{Change, ConfigEffect, ElementKind, FieldChange, FindingRef, Impact, LoadProblem};
+pub use checkout::{CheckedRevision, CheckoutError, check_commit, check_working_tree};
 pub use compare::{added_model, compare_models};
+pub use revisions::{HeadLocation, diff_revisions};
+pub use settings::compare_configs;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -29,8 +37,73 @@ pub struct SemanticDiff {
     pub head: Revision,
     /// Counts for the headline.
     pub summary: Summary,
+    /// Changes of the project rather than of one model: `book.toml` settings,
+    /// new unmodelled entry points, findings outside any model file.
+    pub project: Vec<Change>,
     /// One entry per model that changed, sorted by model id.
     pub models: Vec<ModelDiff>,
+    /// The head's `approval-max-open-severity`: new open threats at or above
+    /// it need a reviewer.
+    pub approval_max_open_severity: crate::model::Severity,
+}
+
+impl SemanticDiff {
+    /// The diff as JSON for bots: the typed diff, each change with its
+    /// `impact` and whether it `needs_reviewer`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut doc = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let annotate = |value: &mut serde_json::Value, changes: &[Change]| {
+            let Some(items) = value.as_array_mut() else {
+                return;
+            };
+            for (item, change) in items.iter_mut().zip(changes) {
+                if let Some(obj) = item.as_object_mut() {
+                    let impact = serde_json::to_value(change.impact()).unwrap_or_default();
+                    obj.insert("impact".to_owned(), impact);
+                    obj.insert(
+                        "needs_reviewer".to_owned(),
+                        self.needs_reviewer(change).into(),
+                    );
+                }
+            }
+        };
+        annotate(&mut doc["project"], &self.project);
+        for (i, m) in self.models.iter().enumerate() {
+            annotate(&mut doc["models"][i]["changes"], &m.changes);
+        }
+        doc
+    }
+
+    /// Every change: the project's, then each model's.
+    pub fn changes(&self) -> impl Iterator<Item = &Change> {
+        self.project
+            .iter()
+            .chain(self.models.iter().flat_map(|m| &m.changes))
+    }
+
+    /// Whether a change needs a reviewer before merging: every weakening,
+    /// relaxed policy, new error, new unmodelled entry point and accepted
+    /// risk, and new open threats at or above `approval-max-open-severity`.
+    pub fn needs_reviewer(&self, change: &Change) -> bool {
+        use crate::model::ThreatStatus::Open;
+        let limit = self.approval_max_open_severity;
+        change.impact().needs_reviewer()
+            || match change {
+                Change::ThreatAdded {
+                    status, severity, ..
+                }
+                | Change::ThreatStatusChanged {
+                    to: status,
+                    severity,
+                    ..
+                } => *status == Open && *severity >= limit,
+                // Raised to the limit on a threat that is not closed.
+                Change::SeverityChanged {
+                    from, to, closed, ..
+                } => !closed && *from < limit && *to >= limit,
+                _ => false,
+            }
+    }
 }
 
 /// The changes of one model.
@@ -46,6 +119,10 @@ pub struct ModelDiff {
     pub changes: Vec<Change>,
     /// Titles of the threats and controls of the mitigations the changes name, by id.
     pub labels: BTreeMap<String, String>,
+    /// Links to the line of each threat the changes name, in the head
+    /// revision, when `source-url` is set.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub links: BTreeMap<String, String>,
 }
 
 /// Counts of the changes that matter most, for a one-line headline.
@@ -67,8 +144,14 @@ pub struct Summary {
     pub risks_accepted: usize,
     /// Mitigations that reached implemented or verified.
     pub mitigations_implemented: usize,
-    /// Changes that weaken the model (status backwards, severity raised, coverage lost…).
+    /// Changes that weaken the model (threat dropped, severity lowered, coverage lost…).
     pub weakened: usize,
+    /// Settings of `book.toml` relaxed.
+    pub policy_relaxed: usize,
+    /// New entry points no component covers.
+    pub new_unmodelled: usize,
+    /// Changes that need a reviewer (see [`SemanticDiff::needs_reviewer`]).
+    pub needs_reviewer: usize,
     /// Check errors introduced, models that no longer load included.
     pub new_errors: usize,
     /// Check errors fixed.
@@ -78,10 +161,13 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Counts the changes of some model diffs.
-    pub fn of<'a>(models: impl IntoIterator<Item = &'a ModelDiff>) -> Summary {
+    /// Counts the changes of a diff.
+    pub fn of(diff: &SemanticDiff) -> Summary {
         let mut s = Summary::default();
-        for c in models.into_iter().flat_map(|m| &m.changes) {
+        for c in diff.changes() {
+            if diff.needs_reviewer(c) {
+                s.needs_reviewer += 1;
+            }
             s.changes += 1;
             match c {
                 Change::ModelAdded { .. } => s.models_added += 1,
@@ -104,8 +190,10 @@ impl Summary {
             match c.impact() {
                 Impact::RiskAccepted => s.risks_accepted += 1,
                 Impact::Weakened => s.weakened += 1,
+                Impact::PolicyRelaxed => s.policy_relaxed += 1,
                 Impact::NewError => s.new_errors += 1,
-                _ => {}
+                Impact::NewUnmodelled => s.new_unmodelled += 1,
+                Impact::Review | Impact::Strengthened | Impact::Neutral => {}
             }
         }
         s
@@ -123,6 +211,13 @@ impl Summary {
             (n > 0).then(|| format!("{sign}{n} {}", if n == 1 { one } else { many }))
         };
         let parts: Vec<String> = [
+            count(self.weakened, "weakened", "weakened"),
+            count(self.policy_relaxed, "policy relaxed", "policies relaxed"),
+            count(
+                self.new_unmodelled,
+                "new unmodelled entry point",
+                "new unmodelled entry points",
+            ),
             count(
                 self.models_broken,
                 "model no longer loads",
@@ -138,7 +233,6 @@ impl Summary {
                 "mitigation implemented",
                 "mitigations implemented",
             ),
-            count(self.weakened, "weakened", "weakened"),
             count(
                 self.new_errors.saturating_sub(self.models_broken),
                 "new error",
@@ -264,16 +358,78 @@ pub fn diff_snapshots(base: &Snapshot, head: &Snapshot) -> SemanticDiff {
         };
         models.insert(id.to_string(), diff);
     }
-    add_findings(base, head, &uncompared, &mut models);
+    let project = add_findings(base, head, &uncompared, &mut models);
     let models: Vec<ModelDiff> = models
         .into_values()
         .filter(|m| !m.changes.is_empty())
         .collect();
-    SemanticDiff {
+    let mut diff = SemanticDiff {
         base: base.revision.clone(),
         head: head.revision.clone(),
-        summary: Summary::of(&models),
+        summary: Summary::default(),
+        project,
         models,
+        approval_max_open_severity: head.project.config.tm.approval_max_open_severity,
+    };
+    mark_moved_threats(&mut diff.models);
+    diff.summary = Summary::of(&diff);
+    diff
+}
+
+/// A threat removed from one model and added to another in the same diff
+/// (same id, or same title), with the same status and at least the same
+/// severity, moved: its removal is no weakening. A move that also closes or
+/// downgrades it is not a move.
+fn mark_moved_threats(models: &mut [ModelDiff]) {
+    struct Added {
+        model: String,
+        id: String,
+        title: Option<String>,
+        status: crate::model::ThreatStatus,
+        severity: crate::model::Severity,
+    }
+    let added: Vec<Added> = models
+        .iter()
+        .flat_map(|m| {
+            m.changes.iter().filter_map(move |c| match c {
+                Change::ThreatAdded {
+                    id,
+                    status,
+                    severity,
+                    ..
+                } => Some(Added {
+                    model: m.model.clone(),
+                    id: id.to_string(),
+                    title: m.labels.get(id.as_str()).cloned(),
+                    status: *status,
+                    severity: *severity,
+                }),
+                _ => None,
+            })
+        })
+        .collect();
+    for m in models.iter_mut() {
+        for c in &mut m.changes {
+            if let Change::ThreatRemoved {
+                id,
+                status,
+                severity,
+                moved_to,
+            } = c
+            {
+                let title = m.labels.get(id.as_str());
+                *moved_to = added
+                    .iter()
+                    .find(|a| {
+                        a.model != m.model
+                            && a.status == *status
+                            && a.severity >= *severity
+                            && (a.id == id.as_str()
+                                || (title.is_some() && a.title.as_ref() == title))
+                    })
+                    .map(|a| a.model.clone());
+            }
+        }
     }
 }
 
@@ -330,6 +486,7 @@ pub fn model_diff(m: &LoadedModel, old: Option<&Model>, changes: Vec<Change>) ->
         title: m.model.title.clone(),
         file: display(&m.file),
         labels: labels(old.into_iter().chain([&m.model]), &changes),
+        links: BTreeMap::new(),
         changes,
     }
 }
@@ -381,19 +538,22 @@ fn finding_owner(s: &Snapshot, d: &crate::Diagnostic) -> String {
     })
 }
 
-/// Adds the findings that appeared and went away, except those of the
-/// `uncompared` owners (model ids or file paths).
+/// Adds the findings that appeared and went away to their model's diff,
+/// except those of the `uncompared` owners (model ids or file paths), and
+/// returns those outside any model. Unmodelled entry points (TM503) are
+/// compared by the code report instead, where a moved line is no change.
 fn add_findings(
     base: &Snapshot,
     head: &Snapshot,
     uncompared: &BTreeSet<String>,
     models: &mut BTreeMap<String, ModelDiff>,
-) {
+) -> Vec<Change> {
     type Key = (String, String, Severity, String);
     let keyed = |s: &Snapshot| -> BTreeMap<Key, FindingRef> {
         s.findings
             .diagnostics
             .iter()
+            .filter(|d| d.rule != crate::Rule::UnmodelledEntryPoint)
             .map(|d| (finding_owner(s, d), d))
             .filter(|(owner, _)| !uncompared.contains(owner))
             .map(|(owner, d)| {
@@ -409,16 +569,30 @@ fn add_findings(
             .collect()
     };
     let (old, new) = (keyed(base), keyed(head));
-    for ((owner, ..), f) in new.iter().filter(|(k, _)| !old.contains_key(*k)) {
-        diff_entry(models, owner)
-            .changes
-            .push(Change::FindingIntroduced(f.clone()));
+    let introduced = new
+        .iter()
+        .filter(|(k, _)| !old.contains_key(*k))
+        .map(|((owner, ..), f)| (owner, Change::FindingIntroduced(f.clone())));
+    let fixed = old
+        .iter()
+        .filter(|(k, _)| !new.contains_key(*k))
+        .map(|((owner, ..), f)| (owner, Change::FindingFixed(f.clone())));
+    let mut project = Vec::new();
+    for (owner, change) in introduced.chain(fixed) {
+        let model = head
+            .project
+            .model(owner)
+            .map(|m| (m, base.project.model(owner).map(|o| &o.model)))
+            .or_else(|| base.project.model(owner).map(|m| (m, None)));
+        match (models.get_mut(owner.as_str()), model) {
+            (Some(diff), _) => diff.changes.push(change),
+            (None, Some((m, old))) => {
+                models.insert(owner.clone(), model_diff(m, old, vec![change]));
+            }
+            (None, None) => project.push(change),
+        }
     }
-    for ((owner, ..), f) in old.iter().filter(|(k, _)| !new.contains_key(*k)) {
-        diff_entry(models, owner)
-            .changes
-            .push(Change::FindingFixed(f.clone()));
-    }
+    project
 }
 
 /// A finding's message with the parts that change with the date alone masked:
@@ -427,17 +601,6 @@ fn stable_message(message: &str) -> String {
     static DAY_COUNT: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\b\d+ days?\b").expect("valid regex"));
     DAY_COUNT.replace_all(message, "N days").into_owned()
-}
-
-/// The diff of `owner`, created empty for findings outside any model.
-fn diff_entry<'a>(models: &'a mut BTreeMap<String, ModelDiff>, owner: &str) -> &'a mut ModelDiff {
-    models.entry(owner.to_owned()).or_insert_with(|| ModelDiff {
-        model: owner.to_owned(),
-        title: owner.to_owned(),
-        file: owner.to_owned(),
-        changes: Vec::new(),
-        labels: BTreeMap::new(),
-    })
 }
 
 #[cfg(test)]

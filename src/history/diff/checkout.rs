@@ -1,0 +1,224 @@
+//! A revision judged as `tm check` judges the working tree: its own
+//! `book.toml`, its models and its source tree (code cross-check included),
+//! written from git's objects into a private temporary directory and analysed
+//! there. The working tree is analysed in place.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use super::super::blob::Blob;
+use super::super::git::{GitError, Repo};
+use super::super::snapshot::{Revision, Snapshot};
+use crate::analysis::Analysis;
+use crate::check::{self, CheckOptions};
+use crate::code::CodeReport;
+use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::load::{LoadError, Project};
+use crate::model::Date;
+
+/// One side of a diff: the snapshot (models, findings) and what the code
+/// cross-check saw (unmodelled entry points).
+#[derive(Debug)]
+pub struct CheckedRevision {
+    /// The models and every finding, with the revision's own configuration.
+    pub snapshot: Snapshot,
+    /// The code cross-check's report.
+    pub code: CodeReport,
+}
+
+/// Why a revision could not be judged.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    /// Git refused.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// The revision's `book.toml` is invalid.
+    #[error("book.toml at revision {rev}: {source}")]
+    Config {
+        /// The revision.
+        rev: String,
+        /// What is wrong.
+        source: ConfigError,
+    },
+    /// The models could not be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The temporary copy could not be written.
+    #[error("cannot write the temporary copy of {rev}: {source}")]
+    Io {
+        /// The revision.
+        rev: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Judges the working tree with `config` as of `today`. `head`, when known,
+/// is the commit the working tree is based on (for links).
+pub fn check_working_tree(config: Config, today: Date) -> Result<CheckedRevision, CheckoutError> {
+    judge(Revision::WorkingTree, config, today)
+}
+
+/// Judges the commit `rev` as of its author date (or `today`), with the
+/// `book.toml` committed there and environment overrides from `env`.
+pub fn check_commit(
+    repo: &Repo,
+    rev: &str,
+    env: &[(String, String)],
+    today: Date,
+) -> Result<CheckedRevision, CheckoutError> {
+    let commit = repo.commit(rev)?;
+    let date = commit.day().unwrap_or(today);
+    let io = |source| CheckoutError::Io {
+        rev: rev.to_owned(),
+        source,
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("tm-diff-")
+        .tempdir()
+        .map_err(io)?;
+    let mut reader = repo.blob_reader()?;
+    let config_object = format!("{}:{}{CONFIG_FILE}", commit.id, repo.prefix());
+    if let Some(bytes) = reader.read(&config_object)? {
+        std::fs::write(dir.path().join(CONFIG_FILE), bytes).map_err(io)?;
+    }
+    let config =
+        Config::load(dir.path(), env.iter().cloned()).map_err(|source| CheckoutError::Config {
+            rev: rev.to_owned(),
+            source,
+        })?;
+    let dirs = std::iter::once(&config.tm.models).chain(&config.tm.source_roots);
+    let mut written: BTreeSet<PathBuf> = BTreeSet::new();
+    for sub in dirs {
+        for entry in list_tree(repo, &commit.id, sub)? {
+            if !written.insert(entry.path.clone()) {
+                continue;
+            }
+            match reader.read_blob(&entry.blob)? {
+                Blob::Bytes(bytes) => write_entry(dir.path(), &entry, bytes).map_err(io)?,
+                // Over the reading budget: a sparse file of the same size,
+                // which the analysis sizes and skips as it would in a checkout.
+                Blob::TooLarge { size } => write_sized(dir.path(), &entry, size).map_err(io)?,
+                Blob::Missing => {}
+            }
+        }
+    }
+    drop(reader);
+    let checked = judge(Revision::Commit(commit), config, date)?;
+    drop(dir);
+    Ok(checked)
+}
+
+fn judge(revision: Revision, config: Config, date: Date) -> Result<CheckedRevision, CheckoutError> {
+    let opts = CheckOptions {
+        today: date,
+        deny_drafts: false,
+    };
+    let (project, findings, code) = match Analysis::run(config.clone(), &opts) {
+        Ok(a) => (a.project, a.findings, a.code),
+        // No models directory: an empty set, so a diff shows every model removed.
+        Err(LoadError::NoModelsDir(_)) => {
+            let (project, load) = Project::from_files(config, Vec::new());
+            let findings = check::run(&project, load, &opts);
+            (project, findings, CodeReport::default())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(CheckedRevision {
+        snapshot: Snapshot {
+            revision,
+            date,
+            project,
+            findings,
+        },
+        code,
+    })
+}
+
+/// One file of a tree listing.
+struct TreeEntry {
+    /// Relative to the project root.
+    path: PathBuf,
+    blob: String,
+    symlink: bool,
+}
+
+/// The files under `sub` (relative to the project root) at `commit`, with
+/// their modes, from one NUL-delimited `git ls-tree`.
+fn list_tree(repo: &Repo, commit: &str, sub: &Path) -> Result<Vec<TreeEntry>, GitError> {
+    let relative: Vec<String> = sub
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let path = format!("{}{}", repo.prefix(), relative.join("/"));
+    let pathspec = if path.is_empty() {
+        ":(top)".to_owned()
+    } else {
+        format!(":(top,literal){path}")
+    };
+    let out = repo.run(&[
+        "ls-tree",
+        "-r",
+        "-z",
+        "--full-tree",
+        commit,
+        "--",
+        &pathspec,
+    ])?;
+    let mut entries = Vec::new();
+    for raw in out.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let raw = String::from_utf8_lossy(raw);
+        let (meta, path) = raw
+            .split_once('\t')
+            .ok_or_else(|| GitError::Parse(format!("ls-tree entry {raw:?}")))?;
+        let mut meta = meta.split(' ');
+        let (mode, kind, blob) = (meta.next(), meta.next(), meta.next());
+        if let (Some(mode), Some("blob"), Some(blob), Some(rel)) =
+            (mode, kind, blob, repo.project_path(path))
+            && crate::config::stays_inside(&rel)
+        {
+            entries.push(TreeEntry {
+                path: rel,
+                blob: blob.to_owned(),
+                symlink: mode == "120000",
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// Writes a file of `size` bytes without content (sparse where the file
+/// system allows), for a blob too large to read.
+fn write_sized(root: &Path, entry: &TreeEntry, size: u64) -> std::io::Result<()> {
+    let target = root.join(&entry.path);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    if entry.symlink {
+        return Ok(());
+    }
+    std::fs::File::create(target)?.set_len(size)
+}
+
+/// Writes one file (or recreates one symbolic link, so that the analysis
+/// refuses it as it would in a checkout) under `root`.
+fn write_entry(root: &Path, entry: &TreeEntry, bytes: Vec<u8>) -> std::io::Result<()> {
+    let target = root.join(&entry.path);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    if entry.symlink {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt;
+            let link = std::ffi::OsString::from_vec(bytes);
+            return std::os::unix::fs::symlink(link, &target);
+        }
+        #[cfg(not(unix))]
+        return Ok(());
+    }
+    std::fs::write(target, bytes)
+}
