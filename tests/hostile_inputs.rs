@@ -242,6 +242,19 @@ fn files_over_the_size_budget_are_refused_before_reading() {
     assert!(out.contains("src/huge.rs"), "{out}");
 }
 
+#[test]
+fn ripgrep_ignore_files_do_not_hide_entry_points() {
+    for ignore_file in [".ignore", ".rgignore"] {
+        let dir = tempfile::tempdir().unwrap();
+        hostile::write_entry_points(dir.path(), 1);
+        hostile::write(dir.path(), ignore_file, "src/\n*.rs\n");
+        let (_, json, _) = check_json(dir.path());
+        let unmodelled = findings(&json, "TM503");
+        assert_eq!(unmodelled.len(), 1, "{ignore_file}: {json:#}");
+        assert_eq!(unmodelled[0]["file"], "src/main.rs");
+    }
+}
+
 /// Writes every hostile project under `$HOSTILE_OUT/<class>` for timing by hand.
 #[test]
 #[ignore = "writes the corpus for benches/hostile.sh"]

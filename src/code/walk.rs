@@ -21,8 +21,10 @@ use super::ignore_files::unsafe_ignore_file;
 
 /// Every file under the configured source roots, relative to the project
 /// root, sorted, and a TM004 finding for each link that leads out of the
-/// project. `.gitignore`, `.ignore` and git's exclude files are honoured
-/// (also outside a git checkout); `.git` and tm's output directory are skipped.
+/// project. `.gitignore` and git's exclude files are honoured (also outside a
+/// git checkout); `.git` and tm's output directory are skipped. ripgrep's
+/// `.ignore` and `.rgignore` are not: a pull request could add one to hide
+/// entry points from TM503, and no reviewer reads them as git rules.
 pub fn source_files(config: &Config) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let root = &config.root;
     let output = config.output_dir();
@@ -67,6 +69,7 @@ pub fn source_files(config: &Config) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         let unsafe_dirs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let walker = ignore::WalkBuilder::new(&start)
             .hidden(false)
+            .ignore(false)
             .follow_links(false)
             .require_git(false)
             .filter_entry({

@@ -3,7 +3,7 @@
 //! findings per file, references per model, flows per diagram, entry points
 //! per file). `tests/hostile_inputs.rs` runs the real binary on each; with
 //! `HOSTILE_OUT=dir` its ignored `write_corpus` test writes them all for
-//! timing a release build by hand (see `benches/hostile.sh`).
+//! timing a release build by hand (`benches/hostile.sh` does it).
 
 #![allow(dead_code)] // each test crate uses a different subset
 

@@ -49,6 +49,9 @@ pub(super) fn place(g: &Graph<'_>, lay: &Layout<'_>) -> Vec<Placed> {
         h: lay.height - LEGEND_H - 2.0,
     };
     let mut placed: Vec<Placed> = Vec::with_capacity(g.edges.len());
+    if g.edges.len() > MAX_SEARCHED_LABELS {
+        return midpoints(g, &paths);
+    }
     for (e, edge) in g.edges.iter().enumerate() {
         let w = text::width(&edge.label, SMALL_PX, false) + 8.0;
         let mut best: Option<((f64, usize), Placed)> = None;
@@ -107,6 +110,33 @@ pub(super) fn place(g: &Graph<'_>, lay: &Layout<'_>) -> Vec<Placed> {
         placed.push(spot);
     }
     placed
+}
+
+/// Above this many flows, each label goes at the middle of its route without
+/// a search for a free spot: the search weighs every label against every
+/// other label and route (quadratic), and a diagram that dense is read
+/// through its tables anyway.
+const MAX_SEARCHED_LABELS: usize = 200;
+
+/// Each label at the middle of its route.
+fn midpoints(g: &Graph<'_>, paths: &[Vec<Point>]) -> Vec<Placed> {
+    g.edges
+        .iter()
+        .zip(paths)
+        .map(|(edge, path)| {
+            let w = text::width(&edge.label, SMALL_PX, false) + 8.0;
+            let at = candidates(path, w).first().copied().unwrap_or((0.0, 0.0));
+            Placed {
+                rect: Rect {
+                    x: at.0 - w / 2.0,
+                    y: at.1 - LABEL_H / 2.0,
+                    w,
+                    h: LABEL_H,
+                },
+                centre: at,
+            }
+        })
+        .collect()
 }
 
 /// Candidate label centres: spots along the path, each on the path, then
