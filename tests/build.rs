@@ -218,7 +218,10 @@ fn snapshot_of_the_small_fixture_site() {
             html.contains("content=\"default-src 'none'; script-src 'self';"),
             "{page}: the Content-Security-Policy changed"
         );
-        assert!(html.contains("<nav aria-label=\"Site\">"), "{page}: no site nav");
+        assert!(
+            html.contains("<nav aria-label=\"Site\">"),
+            "{page}: no site nav"
+        );
     }
 }
 
