@@ -138,13 +138,13 @@ fn every_rule_fixture_reports_exactly_its_findings() {
         if name.starts_with("TM") {
             for (code, line) in &want {
                 if !messages.iter().any(|(c, l, _)| c == code && l == line) {
-                    let at = match line {
-                        Line::At(n) => n.to_string(),
-                        Line::None => "-".to_owned(),
-                        Line::Any => "*".to_owned(),
+                    let (at, place) = match line {
+                        Line::At(n) => (n.to_string(), format!("at line {n}")),
+                        Line::None => ("-".to_owned(), "with no line".to_owned()),
+                        Line::Any => ("*".to_owned(), "at any line".to_owned()),
                     };
                     failures.push(format!(
-                        "{name}: the expected {code} at line {at} has no message header; \
+                        "{name}: the expected {code} {place} has no message header; \
                          add `# message: {code} {at} <the exact message tm prints>`"
                     ));
                 }
@@ -207,4 +207,31 @@ fn every_rule_has_a_triggering_fixture() {
             "no fixture triggers {code}"
         );
     }
+}
+
+#[test]
+fn every_triggered_rule_has_a_passing_twin() {
+    let names: BTreeSet<String> = std::fs::read_dir(fixtures().join("rules"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let triggered: BTreeSet<&str> = names
+        .iter()
+        .filter(|n| n.starts_with("TM"))
+        .map(|n| &n[..5])
+        .collect();
+    let missing: Vec<&str> = triggered
+        .into_iter()
+        .filter(|code| {
+            !names
+                .iter()
+                .any(|n| n.starts_with(&format!("pass-{code}-")))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules with a triggering fixture but no passing twin \
+         (tests/fixtures/rules/pass-TMxxx-*.yaml): {}",
+        missing.join(", ")
+    );
 }
