@@ -49,7 +49,7 @@ fn human_output_points_at_the_value_with_a_snippet_and_help() {
     let out = p.tm(&["check"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("error[TM102]: `threats[0].target` names `wbe`, but the model has no component, flow or boundary with that id"), "{text}");
-    assert!(text.contains("--> models/refs.yaml:15:13"), "{text}");
+    assert!(text.contains("--> models/refs.yaml:21:13"), "{text}");
     assert!(text.contains("help: did you mean `web`?"), "{text}");
     assert!(
         text.contains("error[TM013]: `components[0].kind` cannot be `servce`"),
@@ -69,7 +69,7 @@ fn github_format_emits_workflow_annotations() {
         .assert()
         .code(1)
         .stdout(predicate::str::starts_with(
-            "::error file=models/x.yaml,line=10,col=9,title=TM101 duplicate-id::duplicate id `web`",
+            "::error file=models/x.yaml,line=11,col=9,title=TM101 duplicate-id::duplicate id `web`",
         ));
 }
 

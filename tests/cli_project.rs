@@ -58,7 +58,7 @@ fn every_command_finds_book_toml_from_a_subdirectory() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("models/refs.yaml").not())
-        .stdout(predicate::str::contains("--> models/shop.yaml:15:13"));
+        .stdout(predicate::str::contains("--> models/shop.yaml:21:13"));
     tm_in(&sub, &["queue"]).assert().code(0);
     tm_in(&sub, &["build"])
         .assert()
@@ -219,13 +219,13 @@ fn paths_are_relative_to_the_repository_top_in_a_monorepo() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "::error file=services/pay/models/refs.yaml,line=15,col=13,",
+            "::error file=services/pay/models/refs.yaml,line=21,col=13,",
         ));
     tm_in(&svc, &["check"])
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "--> services/pay/models/refs.yaml:15:13",
+            "--> services/pay/models/refs.yaml:21:13",
         ));
 }
 

@@ -93,7 +93,7 @@ fn sarif_has_rules_located_results_and_stable_fingerprints() {
         "svc/models/refs%20model.yaml"
     );
     assert_eq!(loc["artifactLocation"]["uriBaseId"], "SRCROOT");
-    assert_eq!(loc["region"]["startLine"], 15);
+    assert_eq!(loc["region"]["startLine"], 21);
     assert_eq!(loc["region"]["startColumn"], 13);
     assert_eq!(dangling["level"], "error");
     assert_eq!(find("TM401")["level"], "warning");

@@ -1,13 +1,15 @@
-//! Every rule has a fixture that triggers it (tests/fixtures/rules/TMxxx-*.yaml)
-//! and `clean.yaml`, which exercises the same features and triggers none.
+//! Every rule has a fixture that triggers it (tests/fixtures/rules/TMxxx-*.yaml),
+//! a passing twin (`pass-TMxxx-*.yaml`: the same features done right, no
+//! finding), and `clean.yaml`, which exercises every feature and triggers none.
 //!
 //! Expected findings are written in the fixtures themselves: a trailing
 //! `# <- TM102` marks the line a finding must point at; a header line
 //! `# expect: TM001 4` gives the line explicitly (`-` for no line, `*` for any).
 //! The test demands exactly the expected (code, line) set: nothing missing,
-//! nothing extra. A header `# message: TM307 17 <text>` also demands the
-//! exact message of the finding at that line. `pass-TMxxx-*.yaml` is a rule's
-//! own passing twin: the same features, no finding.
+//! nothing extra. A header `# message: TM307 17 <text>` demands the exact
+//! message of the finding at that line (the line again `-` or `*`); in a
+//! `TMxxx-*.yaml` fixture every expected finding must have one, so code,
+//! file, line and message are all asserted.
 
 mod common;
 
@@ -28,12 +30,7 @@ fn expected(text: &str) -> BTreeSet<(String, Line)> {
         if let Some(rest) = line.strip_prefix("# expect: ") {
             let mut parts = rest.split_whitespace();
             let code = parts.next().expect("code").to_owned();
-            let at = match parts.next().expect("line") {
-                "-" => Line::None,
-                "*" => Line::Any,
-                n => Line::At(n.parse().expect("line number")),
-            };
-            out.insert((code, at));
+            out.insert((code, header_line(parts.next().expect("line"))));
         } else if let Some(pos) = line.find("# <- ") {
             for code in line[pos + 5..].split_whitespace() {
                 out.insert((code.to_owned(), Line::At(i as u64 + 1)));
@@ -72,17 +69,35 @@ fn actual(
         .collect()
 }
 
+/// A line as a header writes it: a number, `-` (no line) or `*` (any line).
+fn header_line(text: &str) -> Line {
+    match text {
+        "-" => Line::None,
+        "*" => Line::Any,
+        n => Line::At(n.parse().expect("line number")),
+    }
+}
+
 /// `# message: CODE LINE TEXT` headers: (code, line, exact message).
-fn expected_messages(text: &str) -> Vec<(String, u64, String)> {
+fn expected_messages(text: &str) -> Vec<(String, Line, String)> {
     text.lines()
         .filter_map(|l| l.strip_prefix("# message: "))
         .map(|rest| {
             let mut parts = rest.splitn(3, ' ');
             let code = parts.next().expect("code").to_owned();
-            let line = parts.next().expect("line").parse().expect("line number");
+            let line = header_line(parts.next().expect("line"));
             (code, line, parts.next().expect("message").to_owned())
         })
         .collect()
+}
+
+/// Whether a finding's JSON `line` is the header's line.
+fn line_matches(line: &Line, json: &serde_json::Value) -> bool {
+    match line {
+        Line::At(n) => json == n,
+        Line::None => json.is_null(),
+        Line::Any => json.as_u64().is_some_and(|n| n > 0),
+    }
 }
 
 #[test]
@@ -103,20 +118,36 @@ fn every_rule_fixture_reports_exactly_its_findings() {
         let (code, report) = project.check_json(&[]);
         let want = expected(&text);
         let got = actual(&report, &name, &want);
-        for (code, line, message) in expected_messages(&text) {
+        let messages = expected_messages(&text);
+        for (code, line, message) in &messages {
             let found = report["diagnostics"]
                 .as_array()
                 .expect("diagnostics")
                 .iter()
                 .any(|d| {
                     d["code"] == code.as_str()
-                        && d["line"] == line
+                        && line_matches(line, &d["line"])
                         && d["message"] == message.as_str()
                 });
             if !found {
                 failures.push(format!(
-                    "{name}: no {code} at line {line} saying {message:?}\n   report: {report}"
+                    "{name}: no {code} at line {line:?} saying {message:?}\n   report: {report}"
                 ));
+            }
+        }
+        if name.starts_with("TM") {
+            for (code, line) in &want {
+                if !messages.iter().any(|(c, l, _)| c == code && l == line) {
+                    let (at, place) = match line {
+                        Line::At(n) => (n.to_string(), format!("at line {n}")),
+                        Line::None => ("-".to_owned(), "with no line".to_owned()),
+                        Line::Any => ("*".to_owned(), "at any line".to_owned()),
+                    };
+                    failures.push(format!(
+                        "{name}: the expected {code} {place} has no message header; \
+                         add `# message: {code} {at} <the exact message tm prints>`"
+                    ));
+                }
             }
         }
         if name.starts_with("pass-") && !got.is_empty() {
@@ -176,4 +207,38 @@ fn every_rule_has_a_triggering_fixture() {
             "no fixture triggers {code}"
         );
     }
+}
+
+/// Every rule a `TMxxx-*.yaml` fixture expects, whether the fixture is named
+/// after it or triggers it on the side (TM306 in the TM302 fixture), has a
+/// `pass-TMxxx-*.yaml` twin.
+#[test]
+fn every_triggered_rule_has_a_passing_twin() {
+    let dir = fixtures().join("rules");
+    let names: BTreeSet<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let triggered: BTreeSet<String> = names
+        .iter()
+        .filter(|n| n.starts_with("TM"))
+        .flat_map(|n| {
+            let text = std::fs::read_to_string(dir.join(n)).expect("read fixture");
+            expected(&text).into_iter().map(|(code, _)| code)
+        })
+        .collect();
+    let missing: Vec<String> = triggered
+        .into_iter()
+        .filter(|code| {
+            !names
+                .iter()
+                .any(|n| n.starts_with(&format!("pass-{code}-")))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules triggered by a TMxxx fixture but with no passing twin \
+         (tests/fixtures/rules/pass-TMxxx-*.yaml): {}",
+        missing.join(", ")
+    );
 }
