@@ -7,10 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{Analysis, GitFacts};
+use crate::analysis::Analysis;
 use crate::check::CheckOptions;
 use crate::config::{Config, ConfigError};
-use crate::history::{GitError, QueueOptions};
+use crate::history::{GitError, GitFacts, QueueOptions, review_drift};
 use crate::load::LoadError;
 use crate::project_root::{OutsideProject, ProjectRoot};
 use crate::render::theme::ThemeError;
@@ -77,7 +77,7 @@ impl SiteBuild {
 
     /// Loads and checks the project `config` describes.
     pub fn load(config: Config, options: CheckOptions) -> Result<SiteBuild, BuildError> {
-        let analysis = Analysis::run(config, &options)?;
+        let analysis = Analysis::run_with(config, &options, review_drift::check)?;
         Ok(SiteBuild { analysis, options })
     }
 

@@ -191,8 +191,10 @@ impl Config {
             return Ok(());
         };
         let path = self.root.join(CONFIG_FILE);
-        let text = match crate::load::read_capped(&path, MAX_CONFIG_BYTES) {
-            Ok(crate::load::Capped::Whole(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        let text = match crate::project_root::read_capped(&path, MAX_CONFIG_BYTES) {
+            Ok(crate::project_root::Capped::Whole(bytes)) => {
+                String::from_utf8(bytes).unwrap_or_default()
+            }
             _ => String::new(),
         };
         let shown = if self.from_file {
@@ -225,15 +227,15 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         refuse_foreign_config_file(root, &path)?;
         // The size is checked before reading: book.toml comes from the pull request.
-        let (text, from_file) = match crate::load::read_capped(&path, MAX_CONFIG_BYTES) {
-            Ok(crate::load::Capped::Whole(bytes)) => match String::from_utf8(bytes) {
+        let (text, from_file) = match crate::project_root::read_capped(&path, MAX_CONFIG_BYTES) {
+            Ok(crate::project_root::Capped::Whole(bytes)) => match String::from_utf8(bytes) {
                 Ok(text) => (text, true),
                 Err(_) => {
                     let source = std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8");
                     return Err(ConfigError::Io { path, source });
                 }
             },
-            Ok(crate::load::Capped::TooLarge(size)) => {
+            Ok(crate::project_root::Capped::TooLarge(size)) => {
                 let source = std::io::Error::other(format!(
                     "it is {size} bytes; tm reads a book.toml of up to {MAX_CONFIG_BYTES} bytes"
                 ));

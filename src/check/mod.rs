@@ -10,7 +10,6 @@ mod drafts;
 mod ids;
 mod index;
 mod references;
-pub mod review_drift;
 
 use index::ModelIndex;
 

@@ -73,7 +73,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         project,
         mut findings,
         ..
-    } = Analysis::run(project_args.config()?, &opts)?;
+    } = Analysis::run_with(
+        project_args.config()?,
+        &opts,
+        crate::history::review_drift::check,
+    )?;
     if let Some(model) = model {
         let file = model_file(&project, model)?;
         findings = Findings::new(

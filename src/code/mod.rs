@@ -217,9 +217,9 @@ fn read_and_parse(config: &Config, rel: &PathBuf, budget: u32) -> ParseOutcome {
         },
         message,
     };
-    let bytes = match crate::load::read_capped(&path, MAX_RUST_FILE_BYTES) {
-        Ok(crate::load::Capped::Whole(bytes)) => bytes,
-        Ok(crate::load::Capped::TooLarge(size)) => {
+    let bytes = match crate::project_root::read_capped(&path, MAX_RUST_FILE_BYTES) {
+        Ok(crate::project_root::Capped::Whole(bytes)) => bytes,
+        Ok(crate::project_root::Capped::TooLarge(size)) => {
             return Err(unreadable(format!(
                 "it is {size} bytes, larger than the {MAX_RUST_FILE_BYTES} bytes tm parses"
             )));

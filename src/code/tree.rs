@@ -52,8 +52,8 @@ struct Target {
 
 /// A `Cargo.toml` of at most 1 MiB, checked before reading.
 fn read_manifest(path: &Path) -> Option<String> {
-    match crate::load::read_capped(path, 1024 * 1024) {
-        Ok(crate::load::Capped::Whole(bytes)) => String::from_utf8(bytes).ok(),
+    match crate::project_root::read_capped(path, 1024 * 1024) {
+        Ok(crate::project_root::Capped::Whole(bytes)) => String::from_utf8(bytes).ok(),
         _ => None,
     }
 }

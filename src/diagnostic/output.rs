@@ -54,8 +54,8 @@ fn read_small(path: &Path) -> Option<String> {
     if !path.symlink_metadata().is_ok_and(|m| m.is_file()) {
         return None;
     }
-    match crate::load::read_capped(path, MAX_SNIPPET_FILE_BYTES) {
-        Ok(crate::load::Capped::Whole(bytes)) => String::from_utf8(bytes).ok(),
+    match crate::project_root::read_capped(path, MAX_SNIPPET_FILE_BYTES) {
+        Ok(crate::project_root::Capped::Whole(bytes)) => String::from_utf8(bytes).ok(),
         _ => None,
     }
 }

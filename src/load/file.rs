@@ -26,43 +26,6 @@ pub fn model_schema() -> &'static Value {
     })
 }
 
-/// What [`read_capped`] found: the whole file, or a file over the budget,
-/// which was not read.
-#[derive(Debug)]
-pub enum Capped {
-    /// The file's bytes, within the budget.
-    Whole(Vec<u8>),
-    /// The file's size in bytes, over the budget.
-    TooLarge(u64),
-}
-
-/// Reads a regular file of at most `max` bytes. The size is checked before
-/// reading (so a 600 MB file costs a `stat`, not 600 MB), and the read stops
-/// after `max + 1` bytes in case the file grew in between. Anything but a
-/// regular file (a FIFO would block, a device never ends) is an error; whether
-/// a link may be followed is the caller's rule (containment), decided before.
-pub fn read_capped(path: &Path, max: u64) -> std::io::Result<Capped> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    if meta.len() > max {
-        return Ok(Capped::TooLarge(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)?
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Ok(Capped::TooLarge(bytes.len() as u64));
-    }
-    Ok(Capped::Whole(bytes))
-}
-
 /// The finding for a model file over [`MAX_FILE_BYTES`], which was not read.
 pub fn too_large(file: &Path, size: u64) -> Diagnostic {
     file_diagnostic(

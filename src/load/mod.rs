@@ -8,7 +8,7 @@ mod node;
 mod shape;
 mod strict;
 
-pub use file::{Capped, MAX_FILE_BYTES, load_model_text, read_capped};
+pub use file::{MAX_FILE_BYTES, load_model_text};
 pub use node::{Node, NodeValue};
 
 use std::collections::BTreeMap;
@@ -194,13 +194,18 @@ impl Project {
         // finding, and its bytes are never read.
         let read = files
             .into_par_iter()
-            .map(
-                |rel| match file::read_capped(&config.root.join(&rel), MAX_FILE_BYTES as u64) {
-                    Ok(file::Capped::Whole(bytes)) => Ok(Ok((rel, bytes))),
-                    Ok(file::Capped::TooLarge(size)) => Ok(Err(file::too_large(&rel, size))),
+            .map(|rel| {
+                match crate::project_root::read_capped(
+                    &config.root.join(&rel),
+                    MAX_FILE_BYTES as u64,
+                ) {
+                    Ok(crate::project_root::Capped::Whole(bytes)) => Ok(Ok((rel, bytes))),
+                    Ok(crate::project_root::Capped::TooLarge(size)) => {
+                        Ok(Err(file::too_large(&rel, size)))
+                    }
                     Err(source) => Err(LoadError::Io { path: rel, source }),
-                },
-            )
+                }
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let mut files = Vec::new();
         for r in read {

@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, html};
 
+pub use crate::escape::{code_span, escape_html, escape_inline};
+
 /// The one sanitizer, built once: ammonia's safe defaults (no script/style,
 /// no `on*` attributes, http/https/mailto URLs only, `rel="noopener noreferrer"`),
 /// and no absolute image sources, because the site makes no network request.
@@ -57,75 +59,6 @@ pub fn inline_html(markdown: &str) -> String {
         Some(inner) if !inner.contains("<p>") => inner.to_owned(),
         _ => html,
     }
-}
-
-/// Escapes plain text for Markdown inline content (within a line, as tm's
-/// outputs place it), so that it renders as exactly that text: the characters
-/// that start emphasis, code, links, images, HTML, entities, tables, math or
-/// headings are backslash-escaped, line breaks become spaces, other control
-/// characters are dropped, and `@` is followed by a zero-width space so a
-/// name cannot mention (notify) anyone on GitHub.
-pub fn escape_inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    for c in text.chars() {
-        match c {
-            '@' => out.push_str("@\u{200B}"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '$' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `text` as a Markdown code span that shows it literally, whatever backticks
-/// it holds: the fence is one backtick longer than the longest run inside.
-pub fn code_span(text: &str) -> String {
-    let text: String = text
-        .chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect();
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat(longest + 1);
-    // A space on each side is stripped by the parser: add one where the
-    // content would otherwise touch the fence or lose its own spaces.
-    if text.is_empty() {
-        return "` `".to_owned();
-    }
-    let pad = text.starts_with('`')
-        || text.ends_with('`')
-        || (text.starts_with(' ') && text.ends_with(' ') && !text.trim().is_empty());
-    let pad = if pad { " " } else { "" };
-    format!("{fence}{pad}{text}{pad}{fence}")
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Renders tm's own one-line messages (diagnostics), which quote values in

@@ -102,9 +102,10 @@ impl Theme {
                     stack.push((real, rel_dir.join(&name)));
                 } else if meta.is_file() {
                     // Sizes are checked before reading: the theme comes from the pull request.
-                    let bytes = match crate::load::read_capped(&real, MAX_THEME_FILE_BYTES) {
-                        Ok(crate::load::Capped::Whole(bytes)) => bytes,
-                        Ok(crate::load::Capped::TooLarge(size)) => {
+                    let bytes = match crate::project_root::read_capped(&real, MAX_THEME_FILE_BYTES)
+                    {
+                        Ok(crate::project_root::Capped::Whole(bytes)) => bytes,
+                        Ok(crate::project_root::Capped::TooLarge(size)) => {
                             return Err(ThemeError::Io {
                                 path: shown_path,
                                 source: std::io::Error::other(format!(

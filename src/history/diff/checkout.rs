@@ -142,16 +142,17 @@ fn judge(revision: Revision, config: Config, date: Date) -> Result<CheckedRevisi
         today: date,
         deny_drafts: false,
     };
-    let (project, findings, code) = match Analysis::run(config.clone(), &opts) {
-        Ok(a) => (a.project, a.findings, a.code),
-        // No models directory: an empty set, so a diff shows every model removed.
-        Err(LoadError::NoModelsDir(_)) => {
-            let (project, load) = Project::from_files(config, Vec::new());
-            let findings = check::run(&project, load, &opts);
-            (project, findings, CodeReport::default())
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (project, findings, code) =
+        match Analysis::run_with(config.clone(), &opts, crate::history::review_drift::check) {
+            Ok(a) => (a.project, a.findings, a.code),
+            // No models directory: an empty set, so a diff shows every model removed.
+            Err(LoadError::NoModelsDir(_)) => {
+                let (project, load) = Project::from_files(config, Vec::new());
+                let findings = check::run(&project, load, &opts);
+                (project, findings, CodeReport::default())
+            }
+            Err(e) => return Err(e.into()),
+        };
     Ok(CheckedRevision {
         snapshot: Snapshot {
             revision,

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use super::{QueueItem, QueueReason, ReviewQueue};
-use crate::render::markdown::{code_span, escape_html, escape_inline};
+use crate::escape::{code_span, escape_html, escape_inline};
 use crate::terminal::escape_line;
 
 /// Commits listed per component before "… and N more".
@@ -312,12 +312,12 @@ mod tests {
             let item = drafted(title);
             let html = to_html(&headline(&item));
             assert!(!html.contains("<script"), "{html}");
-            let shown = crate::render::markdown::escape_html(title);
+            let shown = crate::escape::escape_html(title);
             assert!(html.contains(&format!("“<bdi>{shown}</bdi>”")), "{html}");
             let md = describe(&item);
             // The Markdown, rendered, shows the title's text exactly.
             let rendered = inline_html(&md);
-            let expected = crate::render::markdown::escape_html(&title.replace('@', "@\u{200B}"));
+            let expected = crate::escape::escape_html(&title.replace('@', "@\u{200B}"));
             assert!(rendered.contains(&expected), "{title:?}: {md} → {rendered}");
             assert!(!rendered.contains("<a "), "{rendered}");
             assert!(to_text(&headline(&item)).contains(title), "{title}");

@@ -7,8 +7,8 @@
 //! later commit does not count against itself. Runs only when git knows the
 //! commit; a shallow clone or a commit that is not there is silently skipped.
 
+use super::Repo;
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::history::Repo;
 use crate::load::{LoadedModel, Project, load_model_text};
 use crate::model::{Model, ModelStatus, ReviewOutcome};
 
