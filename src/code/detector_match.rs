@@ -140,7 +140,7 @@ impl FileVisitor<'_> {
 }
 
 /// Macros whose arguments are comma-separated expressions (std and log).
-const EXPRESSION_MACROS: &[&str] = &[
+pub(super) const EXPRESSION_MACROS: &[&str] = &[
     "format",
     "print",
     "println",

@@ -2,12 +2,15 @@
 //! `thread_local! { static X: T = e; }`, which syn does not expand: read
 //! here so they are indexed and their initialisers searched like any static.
 
+/// The macros whose body is a list of statics.
+pub const STATIC_MACROS: &[&str] = &["lazy_static", "thread_local"];
+
 /// Whether the macro is one whose body is a list of statics.
 pub fn is_static_macro(mac: &syn::Macro) -> bool {
     mac.path
         .segments
         .last()
-        .is_some_and(|s| s.ident == "lazy_static" || s.ident == "thread_local")
+        .is_some_and(|s| STATIC_MACROS.iter().any(|m| s.ident == m))
 }
 
 /// One static of a `lazy_static!`/`thread_local!` body.

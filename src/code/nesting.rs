@@ -30,37 +30,13 @@ pub struct TooDeep {
     pub offset: usize,
 }
 
-/// Macros whose bodies tm parses as expressions or statics (the visitor looks
-/// into them), so their tokens count like any other code.
-const PARSED_MACROS: &[&str] = &[
-    "format",
-    "print",
-    "println",
-    "eprint",
-    "eprintln",
-    "write",
-    "writeln",
-    "panic",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "debug_assert",
-    "vec",
-    "dbg",
-    "format_args",
-    "info",
-    "warn",
-    "error",
-    "debug",
-    "trace",
-    "anyhow",
-    "bail",
-    "ensure",
-    "join",
-    "try_join",
-    "lazy_static",
-    "thread_local",
-];
+/// Whether tm parses the body of the macro `name` (the visitor looks into
+/// expression macros and `lazy_static!`/`thread_local!`), so its tokens count
+/// like any other code.
+fn parses_body(name: &str) -> bool {
+    super::detector_match::EXPRESSION_MACROS.contains(&name)
+        || super::macro_statics::STATIC_MACROS.contains(&name)
+}
 
 /// Keywords that may stand before `!` without making a macro call (`if !x`).
 const KEYWORDS: &[&str] = &[
@@ -258,7 +234,7 @@ pub fn check(text: &str, budget: u32) -> Result<(), TooDeep> {
                     Last::Other
                 } else {
                     Last::MacroName {
-                        parsed: PARSED_MACROS.contains(&word),
+                        parsed: parses_body(word),
                     }
                 };
                 scan.count(false)

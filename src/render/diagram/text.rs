@@ -198,25 +198,7 @@ pub(super) fn shorten(text: &str, max: usize) -> String {
     t
 }
 
-/// Escapes text for SVG/HTML content and attribute values. Control
-/// characters, which XML does not allow even escaped, are dropped (tabs and
-/// line breaks become spaces).
-pub(super) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(super) use crate::escape::escape_html as esc;
 
 #[cfg(test)]
 mod tests {
