@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 use super::{CliError, Outcome, ProjectArgs};
 use crate::analysis::Analysis;
 use crate::check::CheckOptions;
-use crate::diagnostic::{Findings, Format, Rule, SourceText, render};
-use crate::load::Project;
+use crate::diagnostic::{Format, Rule, SourceText, render};
 
 /// Arguments of `tm check`.
 #[derive(Debug, clap::Args)]
@@ -79,14 +78,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         crate::history::review_drift::check,
     )?;
     if let Some(model) = model {
-        let file = model_file(&project, model)?;
-        findings = Findings::new(
-            findings
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.file == file)
-                .collect(),
-        );
+        let file = project.model_file(model)?;
+        findings = findings.of_file(&file);
     }
     let prefix = super::repo_prefix(&project.config);
     let sources = SourceText {
@@ -103,35 +96,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Clean
     })
-}
-
-/// The project-relative path of a model file named on the command line.
-fn model_file(project: &Project, given: &Path) -> Result<PathBuf, CliError> {
-    let canon = |p: &Path| {
-        p.canonicalize()
-            .map_err(|e| CliError::Other(format!("cannot read {}: {e}", p.display())))
-    };
-    let root = canon(&project.config.root)?;
-    let file = canon(given)?;
-    let rel = file
-        .strip_prefix(&root)
-        .map(Path::to_path_buf)
-        .map_err(|_| {
-            CliError::Other(format!(
-                "{} is not inside the project at {}",
-                given.display(),
-                project.config.root.display()
-            ))
-        })?;
-    if project.sources.contains_key(&rel) {
-        Ok(rel)
-    } else {
-        Err(CliError::Other(format!(
-            "{} is not a model file of this project: models are the *.yaml and *.yml files under {}",
-            given.display(),
-            project.config.models_dir().display()
-        )))
-    }
 }
 
 /// `--format` of `tm check`: the command line's names for [`Format`].

@@ -150,6 +150,9 @@ pub enum CliError {
     /// `tm diff` could not judge the change.
     #[error(transparent)]
     Gate(#[from] crate::history::diff::GateError),
+    /// `tm check MODEL` named something that is not a model of the project.
+    #[error(transparent)]
+    NotAModel(#[from] crate::load::NotAModel),
     /// A path leads outside the project.
     #[error(transparent)]
     Outside(#[from] crate::project_root::OutsideProject),

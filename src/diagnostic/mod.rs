@@ -132,6 +132,17 @@ impl Findings {
         out
     }
 
+    /// Only the findings in `file` (project-relative), as `tm check MODEL` shows.
+    pub fn of_file(self, file: &std::path::Path) -> Findings {
+        Findings {
+            diagnostics: self
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.file == file)
+                .collect(),
+        }
+    }
+
     /// The findings that concern one model.
     pub fn for_model<'a>(&'a self, model: &'a str) -> impl Iterator<Item = &'a Diagnostic> + 'a {
         self.diagnostics

@@ -163,7 +163,63 @@ pub struct Project {
     pub sources: BTreeMap<PathBuf, Arc<str>>,
 }
 
+/// A path given as a model that is not one of the project's model files.
+#[derive(Debug, thiserror::Error)]
+pub enum NotAModel {
+    /// The path cannot be read.
+    #[error("cannot read {}: {source}", crate::project_root::shown(.path))]
+    Io {
+        /// The path as given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The path is outside the project.
+    #[error("{} is not inside the project at {}", crate::project_root::shown(.path), crate::project_root::shown(.root))]
+    Outside {
+        /// The path as given.
+        path: PathBuf,
+        /// The project root.
+        root: PathBuf,
+    },
+    /// The path is in the project but not a model file tm loaded.
+    #[error("{} is not a model file of this project: models are the *.yaml and *.yml files under {}", crate::project_root::shown(.path), crate::project_root::shown(.models))]
+    NotLoaded {
+        /// The path as given.
+        path: PathBuf,
+        /// The models directory.
+        models: PathBuf,
+    },
+}
+
 impl Project {
+    /// The project-relative path of the model file `given` (a path as a
+    /// user wrote it, relative to the current directory), or why it is not one.
+    pub fn model_file(&self, given: &Path) -> Result<PathBuf, NotAModel> {
+        let canon = |p: &Path| {
+            p.canonicalize().map_err(|source| NotAModel::Io {
+                path: p.to_path_buf(),
+                source,
+            })
+        };
+        let root = canon(&self.config.root)?;
+        let rel = canon(given)?
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .map_err(|_| NotAModel::Outside {
+                path: given.to_path_buf(),
+                root: self.config.root.clone(),
+            })?;
+        if self.sources.contains_key(&rel) {
+            Ok(rel)
+        } else {
+            Err(NotAModel::NotLoaded {
+                path: given.to_path_buf(),
+                models: self.config.models_dir(),
+            })
+        }
+    }
+
     /// Loads every `*.yaml`/`*.yml` under the configured models directory.
     /// Problems in the files are returned as diagnostics, not errors.
     pub fn load(config: Config) -> Result<(Project, Vec<Diagnostic>), LoadError> {
