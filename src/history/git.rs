@@ -89,9 +89,17 @@ pub struct CommitInfo {
 }
 
 impl CommitInfo {
-    /// The calendar day of the author date.
+    /// The calendar day of the author date (git prints ISO 8601, so the day
+    /// is its first ten characters; anything else is no day).
     pub fn day(&self) -> Option<crate::model::Date> {
         self.date.get(..10)?.parse().ok()
+    }
+
+    /// The day for people: `YYYY-MM-DD`, or git's text as it is when it is
+    /// not a date.
+    pub fn day_shown(&self) -> String {
+        self.day()
+            .map_or_else(|| self.date.clone(), |d| d.to_string())
     }
 }
 

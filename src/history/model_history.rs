@@ -123,7 +123,7 @@ impl ProjectHistory {
             let note = format!(
                 "history stops before {} ({}): older model versions exceed tm's history budget of {size}",
                 cut.info.short,
-                cut.info.date.get(..10).unwrap_or(&cut.info.date),
+                cut.info.day_shown(),
             );
             reach.note = Some(match reach.note {
                 Some(shallow) => format!("{shallow}; {note}"),
@@ -168,7 +168,7 @@ fn reach(repo: &Repo) -> Result<HistoryReach, GitError> {
         Some(c) => format!(
             "shallow clone: history reaches back to {} ({}); older commits are not fetched — run `git fetch --unshallow` (or `fetch-depth: 0` in CI) for the full history",
             c.short,
-            c.date.get(..10).unwrap_or(&c.date)
+            c.day_shown()
         ),
         None => {
             "shallow clone: history is cut off; run `git fetch --unshallow` for the full history"

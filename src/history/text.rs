@@ -10,13 +10,9 @@ use super::{ModelHistory, Revision, threat_timelines};
 
 fn revision_line(r: &Revision) -> String {
     match r {
-        Revision::Commit(c) => format!(
-            "{} {} {} — {}",
-            c.short,
-            c.date.get(..10).unwrap_or(&c.date),
-            c.author,
-            c.subject
-        ),
+        Revision::Commit(c) => {
+            format!("{} {} {} — {}", c.short, c.day_shown(), c.author, c.subject)
+        }
         Revision::WorkingTree => "uncommitted changes in the working tree".to_owned(),
     }
 }

@@ -52,7 +52,7 @@ impl CommitView {
             Revision::Commit(c) => CommitView {
                 short: c.short.clone(),
                 id: c.id.clone(),
-                day: c.date.get(..10).unwrap_or(&c.date).to_owned(),
+                day: c.day_shown(),
                 date: c.date.clone(),
                 author: c.author.clone(),
                 subject: c.subject.clone(),

@@ -155,7 +155,7 @@ pub fn detail_lines(item: &QueueItem) -> Vec<Line> {
                 words(" — "),
                 text(&c.author),
                 words(", "),
-                text(c.date.get(..10).unwrap_or(&c.date)),
+                text(c.day_shown()),
             ]
         })
         .collect();
