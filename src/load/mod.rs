@@ -332,33 +332,26 @@ fn model_files(config: &Config) -> Result<ModelFiles, LoadError> {
     crate::project_root::ProjectRoot::new(&config.root)?.resolve(&dir)?;
     let mut out = Vec::new();
     let mut links = Vec::new();
-    let mut stack = vec![dir];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|source| LoadError::Io {
-            path: d.clone(),
-            source,
-        })?;
-        for entry in entries {
-            let entry = entry.map_err(|source| LoadError::Io {
-                path: d.clone(),
-                source,
-            })?;
-            let ty = entry.file_type().map_err(|source| LoadError::Io {
-                path: entry.path(),
-                source,
-            })?;
-            let path = entry.path();
-            let rel = path
-                .strip_prefix(&config.root)
-                .unwrap_or(&path)
-                .to_path_buf();
-            if ty.is_dir() {
-                stack.push(path);
-            } else if ty.is_file() && is_model_file(&path) {
-                out.push(rel);
-            } else if ty.is_symlink() && is_model_file(&path) {
-                links.push(rel);
+    // Links are never followed: a linked model is reported (TM004), a linked
+    // directory is not descended.
+    for entry in walkdir::WalkDir::new(&dir).follow_links(false) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&dir).to_path_buf();
+            LoadError::Io {
+                path,
+                source: e.into(),
             }
+        })?;
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(&config.root)
+            .unwrap_or(path)
+            .to_path_buf();
+        let ty = entry.file_type();
+        if ty.is_file() && is_model_file(path) {
+            out.push(rel);
+        } else if ty.is_symlink() && is_model_file(path) {
+            links.push(rel);
         }
     }
     out.sort();
