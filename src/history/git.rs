@@ -289,10 +289,24 @@ impl Repo {
             .map_err(|_| GitError::UnknownRevision(format!("merge-base of {a} and {b}")))
     }
 
-    /// The blobs under `dir` (relative to the project root) at `rev`, links left out, as
-    /// (project-relative path, blob id), sorted by path.
+    /// The blobs under `dir` (relative to the project root; `.` or empty for
+    /// all of it) at `rev`, links left out, as (project-relative path, blob
+    /// id), sorted by path.
     pub fn tree_files(&self, rev: &str, dir: &Path) -> Result<Vec<(PathBuf, String)>, GitError> {
-        let pathspec = format!(":(top,literal){}{}", self.prefix, dir.to_string_lossy());
+        let relative: Vec<String> = dir
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        let path = format!("{}{}", self.prefix, relative.join("/"));
+        // A literal `.` matches nothing: the whole tree is `:(top)`.
+        let pathspec = if path.is_empty() {
+            ":(top)".to_owned()
+        } else {
+            format!(":(top,literal){path}")
+        };
         let out = self.run(&[
             "ls-tree",
             "-r",

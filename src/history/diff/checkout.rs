@@ -4,7 +4,7 @@
 //! there. The working tree is analysed in place.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::super::blob::Blob;
 use super::super::git::{GitError, Repo};
@@ -164,9 +164,6 @@ fn judge(revision: Revision, config: Config, date: Date) -> Result<CheckedRevisi
     })
 }
 
-/// The git file mode of a symbolic link.
-const SYMLINK_MODE: &str = "120000";
-
 /// One file of a tree listing.
 struct TreeEntry {
     /// Relative to the project root.
@@ -179,48 +176,12 @@ struct TreeEntry {
 /// 120000) is never written into the copy: tm does not follow links to
 /// models or sources, and history (`tree_files`, the log) skips them too.
 fn list_tree(repo: &Repo, commit: &str, sub: &Path) -> Result<Vec<TreeEntry>, GitError> {
-    let relative: Vec<String> = sub
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    let path = format!("{}{}", repo.prefix(), relative.join("/"));
-    let pathspec = if path.is_empty() {
-        ":(top)".to_owned()
-    } else {
-        format!(":(top,literal){path}")
-    };
-    let out = repo.run(&[
-        "ls-tree",
-        "-r",
-        "-z",
-        "--full-tree",
-        commit,
-        "--",
-        &pathspec,
-    ])?;
-    let mut entries = Vec::new();
-    for raw in out.split(|b| *b == 0).filter(|e| !e.is_empty()) {
-        let raw = String::from_utf8_lossy(raw);
-        let (meta, path) = raw
-            .split_once('\t')
-            .ok_or_else(|| GitError::Parse(format!("ls-tree entry {raw:?}")))?;
-        let mut meta = meta.split(' ');
-        let (mode, kind, blob) = (meta.next(), meta.next(), meta.next());
-        if let (Some(mode), Some("blob"), Some(blob), Some(rel)) =
-            (mode, kind, blob, repo.project_path(path))
-            && mode != SYMLINK_MODE
-            && crate::config::stays_inside(&rel)
-        {
-            entries.push(TreeEntry {
-                path: rel,
-                blob: blob.to_owned(),
-            });
-        }
-    }
-    Ok(entries)
+    Ok(repo
+        .tree_files(commit, sub)?
+        .into_iter()
+        .filter(|(path, _)| crate::config::stays_inside(path))
+        .map(|(path, blob)| TreeEntry { path, blob })
+        .collect())
 }
 
 /// Writes a file of `size` bytes without content (sparse where the file
