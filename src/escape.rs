@@ -6,20 +6,24 @@
 /// Escapes plain text for Markdown inline content (within a line, as tm's
 /// outputs place it), so that it renders as exactly that text: the characters
 /// that start emphasis, code, links, images, HTML, entities, tables, math or
-/// headings are backslash-escaped, line breaks become spaces, other control
-/// characters are dropped, and `@` is followed by a zero-width space so a
-/// name cannot mention (notify) anyone on GitHub.
+/// headings are backslash-escaped, line breaks become spaces, control and
+/// invisible or direction-changing characters are dropped, and an `@` that
+/// starts a word is followed by a word joiner so a name cannot mention
+/// (notify) anyone on GitHub; an `@` inside a word (an e-mail address) stays.
 pub fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut after_word = false;
     for c in text.chars() {
+        let mention = c == '@' && !after_word;
+        after_word = c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
         match c {
-            '@' => out.push_str("@\u{200B}"),
+            '@' if mention => out.push_str("@\u{2060}"),
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '$' | '#' => {
                 out.push('\\');
                 out.push(c);
             }
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            c if c.is_control() || crate::terminal::is_unsafe(c) => {}
             c => out.push(c),
         }
     }
@@ -33,7 +37,7 @@ pub fn code_span(text: &str) -> String {
         .chars()
         .filter_map(|c| match c {
             '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
+            c if c.is_control() || crate::terminal::is_unsafe(c) => None,
             c => Some(c),
         })
         .collect();

@@ -161,7 +161,9 @@ mod tests {
             assert_eq!(shows(&escape_inline(text)), escape_html(text), "{text:?}");
         }
         assert_eq!(escape_inline("a\nb\u{1b}c"), "a bc");
-        assert_eq!(escape_inline("@team"), "@\u{200B}team");
+        assert_eq!(escape_inline("@team"), "@\u{2060}team");
+        assert_eq!(escape_inline("jane@corp.example"), "jane@corp.example");
+        assert_eq!(escape_inline("a\u{202e}b"), "ab");
     }
 
     #[test]

@@ -108,54 +108,7 @@ pub fn plain_text(s: &str) -> String {
     crate::terminal::escape_line(s).into_owned()
 }
 
-/// Text for Markdown: one line, without control or format characters
-/// (which Markdown would pass on to the reader's screen).
-fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .filter(|c| !crate::terminal::is_unsafe(*c))
-        .collect()
-}
-
-/// Text as inline Markdown that renders as exactly that text: the
-/// punctuation that starts inline Markdown backslash-escaped (emphasis, code,
-/// links and images — `(` only matters after `]`, HTML, entities, table
-/// cells, strikethrough, math), an `@` that starts a word followed by a word
-/// joiner so no one is mentioned, one line. Block syntax (`#`, `-`, `1.`) only matters at the
-/// start of a line, where user text never goes.
-pub fn escape_markdown(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut after_word = false;
-    for c in one_line(s).chars() {
-        let mention = c == '@' && !after_word;
-        after_word = c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '$' => {
-                out.push('\\');
-                out.push(c);
-            }
-            // An `@` that starts a word would mention someone; one inside a
-            // word (an e-mail address) would not.
-            '@' if mention => out.push_str("@\u{2060}"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A Markdown code span holding exactly `s`: fenced with one backtick more
-/// than the longest run inside, padded when it starts or ends with one.
-pub fn code_span(s: &str) -> String {
-    let s = one_line(s);
-    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') || s.is_empty() {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{s}{pad}{fence}")
-}
+pub use crate::escape::{code_span, escape_inline as escape_markdown};
 
 /// An http(s) URL safe inside `<…>` in a Markdown link, or `None`.
 fn safe_url(url: &str) -> Option<String> {
