@@ -65,6 +65,14 @@ pub struct Model {
     /// The reviewer loop: security, architecture and stakeholder reviews.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviews: Vec<Review>,
+    /// Questions only the developer can answer (validation, authorisation,
+    /// intent), raised by `tm draft` from the code or by a reviewer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
+    /// Values from another tool's file that tm's format cannot express, kept
+    /// by `tm import` so nothing is lost and written back by `tm export`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
 }
 
 /// A data asset the system handles, with its classification.
@@ -80,6 +88,10 @@ pub struct DataAsset {
     /// Markdown description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Values from another tool's file that tm's format cannot express, kept
+    /// by `tm import` so nothing is lost and written back by `tm export`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
 }
 
 /// A part of the system: a service, a datastore, a client, a person…
@@ -107,6 +119,10 @@ pub struct Component {
     /// STRIDE categories that do not apply to this component, each with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_applicable: Vec<NotApplicable>,
+    /// Values from another tool's file that tm's format cannot express, kept
+    /// by `tm import` so nothing is lost and written back by `tm export`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
 }
 
 /// Code that a component covers or where a mitigation is implemented.
@@ -162,6 +178,10 @@ pub struct Flow {
     /// STRIDE categories that do not apply to this flow, each with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_applicable: Vec<NotApplicable>,
+    /// Values from another tool's file that tm's format cannot express, kept
+    /// by `tm import` so nothing is lost and written back by `tm export`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
 }
 
 /// A trust boundary: the line between two trust zones.
@@ -179,6 +199,10 @@ pub struct TrustBoundary {
     /// Markdown description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Values from another tool's file that tm's format cannot express, kept
+    /// by `tm import` so nothing is lost and written back by `tm export`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
 }
 
 /// One or more STRIDE categories: `spoofing` or `[spoofing, tampering]`.
@@ -243,6 +267,13 @@ pub struct Threat {
     /// True while the threat is a first draft (from `tm draft` or an assistant) nobody reviewed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub drafted: bool,
+    /// The threat-library entry it was drafted from (`tm draft`), e.g. `TL-S-001`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library: Option<String>,
+    /// Values from another tool's file that tm's format cannot express, kept
+    /// by `tm import` so nothing is lost and written back by `tm export`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
 }
 
 /// A recorded, human decision to accept a residual risk.
@@ -291,6 +322,16 @@ pub struct Mitigation {
     /// Code where the control is implemented (evidence), cross-checked like a component's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<CodeRef>,
+    /// True while the mitigation is a first draft (from `tm draft` or an assistant) nobody reviewed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drafted: bool,
+    /// The threat-library entry it was drafted from (`tm draft`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library: Option<String>,
+    /// Values from another tool's file that tm's format cannot express, kept
+    /// by `tm import` so nothing is lost and written back by `tm export`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
 }
 
 /// The cost of a mitigation: effort, latency and operational burden.
@@ -336,6 +377,49 @@ pub struct Review {
     /// Markdown notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+/// A question only the developer can answer, tied to an element and,
+/// when the code raised it, to a code line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Question {
+    /// Unique id within the model, e.g. `Q-1`.
+    pub id: Id,
+    /// The component, flow or boundary it is about.
+    pub about: Id,
+    /// The question, in words.
+    pub text: String,
+    /// Where in the code it arose: `src/files.rs:88`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The answer; a question without one is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// Who answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_by: Option<String>,
+    /// When it was answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<Date>,
+    /// True while the question is a draft (from `tm draft` or an assistant).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drafted: bool,
+    /// The threat-library entry or code fact that raised it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library: Option<String>,
+}
+
+/// One value from another tool's file that tm's format has no key for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Annotation {
+    /// The format it came from: `otm`, `threagile`, `tm-bom`, `threat-composer`.
+    pub origin: String,
+    /// The key in that format, as a dotted path (`tags`, `technical_asset.machine`).
+    pub key: String,
+    /// The value, as text (JSON for structured values).
+    pub value: String,
 }
 
 impl Model {
