@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use globset::GlobMatcher;
 
 use crate::code::{
-    Allow, CodeReport, Definition, ElementCode, EntryPoint, ModelCode, PathCoverage, Resolution,
-    SourceIndex, SuppressedEntry, SymbolCoverage, walk,
+    Allow, CodeFact, CodeReport, Definition, ElementCode, EntryPoint, ModelCode, PathCoverage,
+    Resolution, SourceIndex, SuppressedEntry, SymbolCoverage, walk,
 };
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::{LoadedModel, Project};
@@ -141,6 +141,7 @@ fn check_ref(
         id: id.to_owned(),
         paths: Vec::new(),
         symbols: Vec::new(),
+        facts: Vec::new(),
     };
     for (j, pattern) in code.paths.iter().enumerate() {
         let files: Vec<PathBuf> = match walk::compile_glob(pattern) {
@@ -226,7 +227,33 @@ fn check_ref(
             definitions,
         });
     }
+    element.facts = covered_facts(&element, index);
     element
+}
+
+/// The facts in the files an element's paths match, or inside the items its
+/// symbols name.
+fn covered_facts(element: &ElementCode, index: &SourceIndex) -> Vec<CodeFact> {
+    let files: BTreeSet<&PathBuf> = element.paths.iter().flat_map(|p| &p.files).collect();
+    let items: Vec<&str> = element
+        .symbols
+        .iter()
+        .flat_map(|s| &s.definitions)
+        .map(|d| d.path.as_str())
+        .collect();
+    index
+        .facts
+        .iter()
+        .filter(|f| {
+            files.contains(&f.file)
+                || f.symbol.as_deref().is_some_and(|s| {
+                    items
+                        .iter()
+                        .any(|i| s == *i || s.strip_prefix(i).is_some_and(|r| r.starts_with("::")))
+                })
+        })
+        .cloned()
+        .collect()
 }
 
 /// For a glob that matches nothing: the glob with its directory part

@@ -12,6 +12,7 @@
 //! places files in module trees and `symbols` resolves a model's paths.
 
 pub mod detect;
+mod fact;
 mod ignore_files;
 mod link;
 mod nesting;
@@ -31,6 +32,7 @@ mod scope;
 mod visitor;
 
 pub use detect::{DETECTORS, Detector, EntryKind};
+pub use fact::{CodeFact, FactKind};
 pub use link::source_url;
 pub use parse::ItemKind;
 pub use report::{
@@ -83,6 +85,8 @@ pub struct SourceIndex {
     /// Entry points in runtime code (not tests, benches, examples or build
     /// scripts), sorted by file and line.
     pub entry_points: Vec<EntryPoint>,
+    /// Code facts (sinks) in runtime code, sorted by file and line.
+    pub facts: Vec<CodeFact>,
     /// How many Rust files were parsed, and their total lines and bytes.
     pub stats: IndexStats,
 }
@@ -196,6 +200,7 @@ impl SourceIndex {
                 files,
                 symbols,
                 entry_points,
+                facts: Vec::new(),
                 stats,
             },
             diagnostics,

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Definition, EntryPoint};
+use super::{CodeFact, Definition, EntryPoint};
 
 /// The cross-check's result for the whole project.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -52,6 +52,8 @@ pub struct ElementCode {
     pub paths: Vec<PathCoverage>,
     /// Each `code.symbols` entry with its definitions.
     pub symbols: Vec<SymbolCoverage>,
+    /// The code facts (sinks) in the code it covers, by file and line.
+    pub facts: Vec<CodeFact>,
 }
 
 /// One glob and what it matches.
