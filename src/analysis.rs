@@ -40,6 +40,7 @@ impl Analysis {
         let (code_findings, code) = check::code_refs::check(&project, &index);
         findings.extend(index_findings);
         findings.extend(code_findings);
+        findings.extend(check::questions::check_code(&project, &index));
         findings.extend(more(&project));
         let findings = check::run(&project, findings, opts);
         Ok(Analysis {

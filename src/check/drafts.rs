@@ -1,4 +1,5 @@
-//! TM401/TM402: drafts are visible — a draft model and each drafted threat.
+//! TM401/TM402/TM404: drafts are visible — a draft model, each drafted
+//! threat and each drafted mitigation.
 
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::load::LoadedModel;
@@ -24,6 +25,20 @@ pub fn check_model(lm: &LoadedModel, out: &mut Vec<Diagnostic>) {
                     format!("threat `{}` is still a first draft", t.id),
                 )
                 .with_help("review it (severity, likelihood, impact are human decisions), then remove `drafted: true`")
+                .for_model(m.id.as_str()),
+            );
+        }
+    }
+    for (i, x) in m.mitigations.iter().enumerate() {
+        if x.drafted && lm.element_valid("mitigations", i) {
+            out.push(
+                Diagnostic::new(
+                    Rule::DraftedMitigation,
+                    &lm.file,
+                    Some(lm.span_at(&["mitigations", &i.to_string(), "drafted"])),
+                    format!("mitigation `{}` is still a first draft", x.id),
+                )
+                .with_help("review it (the control, where it sits, its cost and status are human decisions), then remove `drafted: true`")
                 .for_model(m.id.as_str()),
             );
         }

@@ -22,6 +22,8 @@ pub enum ElementKind {
     Threat,
     /// A mitigation.
     Mitigation,
+    /// A question.
+    Question,
 }
 
 impl ElementKind {
@@ -35,6 +37,7 @@ impl ElementKind {
             ElementKind::Boundary => "a boundary",
             ElementKind::Threat => "a threat",
             ElementKind::Mitigation => "a mitigation",
+            ElementKind::Question => "a question",
         }
     }
 
@@ -54,6 +57,7 @@ impl ElementKind {
             ElementKind::Boundary => "boundaries",
             ElementKind::Threat => "threats",
             ElementKind::Mitigation => "mitigations",
+            ElementKind::Question => "questions",
         }
     }
 }
@@ -115,6 +119,10 @@ impl<'a> ModelIndex<'a> {
         push(
             ElementKind::Mitigation,
             m.mitigations.iter().map(|x| x.id.as_str()).collect(),
+        );
+        push(
+            ElementKind::Question,
+            m.questions.iter().map(|q| q.id.as_str()).collect(),
         );
         let mut by_id = BTreeMap::new();
         for (id, at) in &all {

@@ -9,6 +9,7 @@ mod decisions;
 mod drafts;
 mod ids;
 mod index;
+pub mod questions;
 mod references;
 
 use index::ModelIndex;
@@ -40,6 +41,7 @@ pub fn run(project: &Project, load_findings: Vec<Diagnostic>, opts: &CheckOption
         coverage::check_model(lm, &mut diagnostics);
         decisions::check_model(&project.config, lm, opts, &mut diagnostics);
         drafts::check_model(lm, &mut diagnostics);
+        questions::check_model(lm, opts, &mut diagnostics);
         controls::check_model(lm, &mut diagnostics);
         acceptance::check_model(&project.config, lm, &mut diagnostics);
         architecture::check_model(lm, &mut diagnostics);
@@ -51,7 +53,13 @@ fn finish(project: &Project, mut diagnostics: Vec<Diagnostic>, opts: &CheckOptio
     for d in &mut diagnostics {
         d.severity = project.config.severity_of(d.rule);
         if opts.deny_drafts
-            && matches!(d.rule, Rule::DraftModel | Rule::DraftedThreat)
+            && matches!(
+                d.rule,
+                Rule::DraftModel
+                    | Rule::DraftedThreat
+                    | Rule::DraftedMitigation
+                    | Rule::OpenQuestion
+            )
             && d.severity != Severity::Off
         {
             d.severity = Severity::Error;

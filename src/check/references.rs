@@ -131,6 +131,13 @@ fn references(lm: &LoadedModel) -> Vec<Reference<'_>> {
             );
         }
     }
+    for (i, q) in m.questions.iter().enumerate() {
+        push(
+            p(&["questions", &i.to_string(), "about"]),
+            q.about.as_str(),
+            &[Component, Flow, Boundary],
+        );
+    }
     for (i, x) in m.mitigations.iter().enumerate() {
         if let Some(loc) = &x.location {
             push(

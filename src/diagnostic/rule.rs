@@ -83,6 +83,12 @@ rules! {
     // TM4xx: drafts.
     DraftModel = "TM401", "draft-model", Warning, "The model is still a draft (an error under --deny-drafts).";
     DraftedThreat = "TM402", "drafted-threat", Warning, "A threat is still marked as drafted (an error under --deny-drafts).";
+    OpenQuestion = "TM403", "open-question", Warning, "A question about the model has no answer yet (an error under --deny-drafts).";
+    DraftedMitigation = "TM404", "drafted-mitigation", Warning, "A mitigation is still marked as drafted (an error under --deny-drafts).";
+    QuestionCode = "TM405", "question-code", Error, "A question's `code` is not `path:line` of a file under the source roots.";
+    QuestionCodeMoved = "TM406", "question-code-moved", Warning, "A question's `code` line is past the end of its file: the code has moved.";
+    UnrecordedAnswer = "TM407", "unrecorded-answer", Error, "An answer without `answered-by` and `answered-at`, or who/when without an answer.";
+    FutureAnswer = "TM408", "future-answer", Error, "A question's `answered-at` is after today.";
     // TM5xx: the code cross-check.
     CodePathUnmatched = "TM501", "code-path-unmatched", Error, "A `code.paths` glob matches no file under the source roots.";
     CodeSymbolUnresolved = "TM502", "code-symbol-unresolved", Error, "A `code.symbols` path names no Rust module or item.";

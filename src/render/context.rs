@@ -51,6 +51,8 @@ pub struct ModelPage {
     pub code: Option<CodeSection>,
     /// Commits that touched the model and each threat's timeline, if gathered.
     pub history: Option<HistorySection>,
+    /// Questions about the model, open ones first.
+    pub questions: Vec<super::questions::QuestionRow>,
 }
 
 /// What a model page shows besides the model itself, gathered by earlier stages.
@@ -93,6 +95,10 @@ pub struct ModelSummary {
     /// Components whose code changed since the last security review (from the
     /// review queue; empty when no queue was gathered).
     pub drift: Vec<String>,
+    /// Questions still waiting for an answer.
+    pub open_questions: usize,
+    /// How many mitigations are still marked as drafted.
+    pub drafted_mitigations: usize,
 }
 
 /// Threat counts by status.
@@ -188,6 +194,8 @@ pub struct ThreatRow {
     pub status: &'static str,
     /// Whether nobody reviewed it yet.
     pub drafted: bool,
+    /// The threat-library entry it was drafted from, if any.
+    pub library: String,
     /// Why not applicable / to whom transferred, as HTML.
     pub reason_html: String,
     /// Anchor of its timeline in the history section, when it has one.
@@ -219,6 +227,10 @@ pub struct MitigationRow {
     pub signoff: String,
     /// Threats it addresses.
     pub threats: Vec<Link>,
+    /// Whether nobody reviewed it yet.
+    pub drafted: bool,
+    /// The threat-library entry it was drafted from, if any.
+    pub library: String,
 }
 
 /// A review.
@@ -326,13 +338,16 @@ pub fn summarize(loaded: &LoadedModel, findings: usize) -> ModelSummary {
         }
     }
     let drafted_threats = m.threats.iter().filter(|t| t.drafted).count();
+    let drafted_mitigations = m.mitigations.iter().filter(|x| x.drafted).count();
     ModelSummary {
         id: m.id.to_string(),
         title: m.title.clone(),
         href: model_href(m.id.as_str()),
         status: m.status.as_str(),
         risk: m.risk.as_str(),
-        draft: m.status == crate::model::ModelStatus::Draft || drafted_threats > 0,
+        draft: m.status == crate::model::ModelStatus::Draft
+            || drafted_threats > 0
+            || drafted_mitigations > 0,
         drafted_threats,
         counts,
         open_high: m
@@ -343,6 +358,12 @@ pub fn summarize(loaded: &LoadedModel, findings: usize) -> ModelSummary {
         last_review: m.last_review(None).map(|r| r.at.to_string()),
         findings,
         drift: Vec::new(),
+        open_questions: m
+            .questions
+            .iter()
+            .filter(|q| super::questions::is_open(q))
+            .count(),
+        drafted_mitigations,
     }
 }
 
@@ -436,6 +457,7 @@ pub fn model_page(
         findings: findings.iter().map(|d| FindingRow::new(d)).collect(),
         code: super::code::model_section(extras.code, &names, extras.links),
         history,
+        questions: super::questions::rows(m, &names, extras.links),
     }
 }
 
@@ -513,6 +535,7 @@ fn threat_row(t: &Threat, names: &ElementNames<'_>, m: &Model) -> ThreatRow {
             .unwrap_or(0),
         status: t.status.as_str(),
         drafted: t.drafted,
+        library: t.library.clone().unwrap_or_default(),
         reason_html: md(t.reason.as_deref()),
         timeline: String::new(),
     }
@@ -624,6 +647,8 @@ fn mitigations(m: &Model, names: &ElementNames<'_>) -> Vec<MitigationRow> {
                     .filter(|t| t.mitigations.contains(&x.id))
                     .map(threat_link)
                     .collect(),
+                drafted: x.drafted,
+                library: x.library.clone().unwrap_or_default(),
             }
         })
         .collect()

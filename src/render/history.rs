@@ -285,6 +285,20 @@ pub fn queue_page(queue: &ReviewQueue, project: &Project) -> QueuePage {
                 ("drafted threat", format!("{page}#{threat}"))
             }
             QueueReason::NoReview => ("never reviewed", format!("{page}#reviews")),
+            QueueReason::OpenQuestion { question, .. } => (
+                "open question",
+                format!(
+                    "{page}#{}",
+                    super::questions::question_anchor(question.as_str())
+                ),
+            ),
+            QueueReason::DraftedMitigation { mitigation, .. } => (
+                "drafted mitigation",
+                format!(
+                    "{page}#{}",
+                    super::context::mitigation_anchor(mitigation.as_str())
+                ),
+            ),
         };
         if let Some(group) = models.last_mut() {
             group.items.push(QueueRow {

@@ -11,6 +11,7 @@ pub mod history;
 pub mod markdown;
 pub mod output_lock;
 pub mod overview;
+pub mod questions;
 pub mod search;
 pub mod theme;
 pub mod write;

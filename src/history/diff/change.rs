@@ -467,6 +467,50 @@ pub enum Change {
         /// The decision that silences it (`comment: <reason>`).
         by: String,
     },
+    /// A mitigation was reviewed (its `drafted` mark removed), or marked drafted again.
+    MitigationDraftChanged {
+        /// The mitigation.
+        id: Id,
+        /// Whether it is drafted now.
+        drafted: bool,
+    },
+    /// A question about the model was asked.
+    QuestionAdded {
+        /// The question.
+        id: Id,
+        /// The element it is about.
+        about: Id,
+        /// Whether it came with its answer.
+        answered: bool,
+    },
+    /// A question got its answer.
+    QuestionAnswered {
+        /// The question.
+        id: Id,
+        /// Who answered, if recorded.
+        by: Option<String>,
+        /// When, if recorded.
+        at: Option<Date>,
+    },
+    /// A question's answer was removed: it is open again.
+    QuestionReopened {
+        /// The question.
+        id: Id,
+    },
+    /// A question was deleted.
+    QuestionRemoved {
+        /// The question.
+        id: Id,
+        /// Whether it had an answer.
+        answered: bool,
+    },
+    /// Other fields of a question changed (text, element, code line, the answer's wording or record).
+    QuestionEdited {
+        /// The question.
+        id: Id,
+        /// What changed.
+        fields: Vec<FieldChange>,
+    },
     /// A check finding appeared.
     FindingIntroduced(FindingRef),
     /// A check finding went away.

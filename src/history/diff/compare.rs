@@ -33,6 +33,7 @@ pub fn compare_models(old: &Model, new: &Model, old_date: Date, new_date: Date) 
         "threats",
         "mitigations",
         "reviews",
+        "questions",
     ];
     out.extend(
         field_changes(old, new, &skip)
@@ -66,6 +67,7 @@ pub fn compare_models(old: &Model, new: &Model, old_date: Date, new_date: Date) 
     );
     compare_threats(old, new, old_date, new_date, &mut out);
     compare_mitigations(old, new, &mut out);
+    super::questions::compare_questions(old, new, &mut out);
     compare_reviews(old, new, &mut out);
     compare_coverage(old, new, &mut out);
     compare_crossings(old, new, &mut out);
@@ -355,7 +357,13 @@ fn compare_mitigations(old: &Model, new: &Model, out: &mut Vec<Change>) {
                 at: s.at,
             });
         }
-        let fields = field_changes(*o, *n, &["id", "status"]);
+        if o.drafted != n.drafted {
+            out.push(Change::MitigationDraftChanged {
+                id: id.clone(),
+                drafted: n.drafted,
+            });
+        }
+        let fields = field_changes(*o, *n, &["id", "status", "drafted"]);
         let fields: Vec<_> = fields
             .into_iter()
             .filter(|f| !(f.field.starts_with("signoff.") && o.signoff.is_none()))

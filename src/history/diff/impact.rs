@@ -96,6 +96,27 @@ impl Change {
             }
             MitigationSignedOff { .. } => Impact::Strengthened,
             MitigationEdited { fields, .. } => fields_impact(fields, mitigation_field),
+            MitigationDraftChanged { drafted: true, .. } => Impact::Weakened,
+            MitigationDraftChanged { drafted: false, .. } => Impact::Strengthened,
+            QuestionAdded { .. } | QuestionReopened { .. } => Impact::Neutral,
+            // An answer is a human decision: one without who and when is not
+            // recorded as one (TM407), and a reviewer must look at it.
+            QuestionAnswered { by, at, .. } => {
+                if by.as_deref().is_some_and(|b| !b.trim().is_empty()) && at.is_some() {
+                    Impact::Review
+                } else {
+                    Impact::Weakened
+                }
+            }
+            // A question dropped unanswered is a concern nobody resolved.
+            QuestionRemoved { answered, .. } => {
+                if *answered {
+                    Impact::Neutral
+                } else {
+                    Impact::Weakened
+                }
+            }
+            QuestionEdited { fields, .. } => fields_impact(fields, question_field),
             ReviewAdded { outcome, .. } => match outcome {
                 ReviewOutcome::Approved => Impact::Strengthened,
                 ReviewOutcome::ChangesRequested => Impact::Neutral,
@@ -309,7 +330,7 @@ fn element_field(kind: ElementKind, f: &FieldChange) -> Effect {
 
 fn threat_field(f: &FieldChange) -> Effect {
     match f.field.as_str() {
-        "title" | "description" | "reason" => Effect::Neutral,
+        "title" | "description" | "reason" | "library" => Effect::Neutral,
         "current" => statement(f),
         // The threat no longer covers what it covered.
         "target" => Effect::Weaker,
@@ -320,12 +341,24 @@ fn threat_field(f: &FieldChange) -> Effect {
 fn mitigation_field(f: &FieldChange) -> Effect {
     match f.field.as_str() {
         "control" | "description" | "location" | "tracking" | "cost.effort" | "cost.latency"
-        | "cost.ops" => Effect::Neutral,
+        | "cost.ops" | "library" => Effect::Neutral,
         // A higher residual risk once in place.
         "residual" => ordered::<Level>(f, false),
         "code.paths" | "code.symbols" => list_shrinks(f),
         // A sign-off removed or rewritten: who vouches for the control changed.
         s if s.starts_with("signoff.") => Effect::Weaker,
+        _ => Effect::Weaker,
+    }
+}
+
+/// A question's wording, element or code line is neutral; a changed answer
+/// or its record is a decision to look at, and a record removed weakens.
+fn question_field(f: &FieldChange) -> Effect {
+    match f.field.as_str() {
+        "text" | "about" | "code" | "library" | "drafted" => Effect::Neutral,
+        "answer" => Effect::Review,
+        "answered-by" | "answered-at" if f.to.is_none() => Effect::Weaker,
+        "answered-by" | "answered-at" => Effect::Review,
         _ => Effect::Weaker,
     }
 }

@@ -273,6 +273,55 @@ pub fn describe_line(
             .append(named(id))
             .word(": ")
             .append(fields_line(fields)),
+        MitigationDraftChanged { id, drafted: false } => {
+            w("mitigation ").append(named(id)).word(": draft reviewed")
+        }
+        MitigationDraftChanged { id, drafted: true } => w("mitigation ")
+            .append(named(id))
+            .word(": marked drafted again"),
+        QuestionAdded {
+            id,
+            about,
+            answered,
+        } => w("question ")
+            .append(named(id))
+            .word(" asked about ")
+            .code(about.as_str())
+            .word(if *answered { " (with its answer)" } else { "" }),
+        QuestionAnswered { id, by, at } => {
+            let line = w("question ").append(named(id)).word(" answered");
+            match (by, at) {
+                (Some(by), Some(at)) => line.word(" by ").text(by).word(format!(" on {at}")),
+                (Some(by), None) => line
+                    .word(" by ")
+                    .text(by)
+                    .word(" with no ")
+                    .code("answered-at")
+                    .word(": the decision is not dated"),
+                (None, Some(at)) => line
+                    .word(format!(" on {at} with no "))
+                    .code("answered-by")
+                    .word(": nobody is recorded as deciding"),
+                (None, None) => line
+                    .word(" with no ")
+                    .code("answered-by")
+                    .word(" or ")
+                    .code("answered-at")
+                    .word(": nobody is recorded as deciding"),
+            }
+        }
+        QuestionReopened { id } => w("question ")
+            .append(named(id))
+            .word(": answer withdrawn, open again"),
+        QuestionRemoved { id, answered } => w("question ").append(named(id)).word(if *answered {
+            " removed (it was answered)"
+        } else {
+            " removed while still unanswered"
+        }),
+        QuestionEdited { id, fields } => w("question ")
+            .append(named(id))
+            .word(": ")
+            .append(fields_line(fields)),
         ReviewAdded {
             kind,
             by,

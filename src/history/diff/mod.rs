@@ -7,6 +7,7 @@ mod compare;
 pub mod gate;
 mod impact;
 pub mod markdown;
+mod questions;
 mod revisions;
 mod settings;
 pub mod words;
@@ -504,7 +505,8 @@ pub fn labels<'a>(
     for model in versions {
         let titles = model.threats.iter().map(|t| (&t.id, &t.title));
         let controls = model.mitigations.iter().map(|m| (&m.id, &m.control));
-        for (id, text) in titles.chain(controls) {
+        let questions = model.questions.iter().map(|q| (&q.id, &q.text));
+        for (id, text) in titles.chain(controls).chain(questions) {
             if named.contains(id.as_str()) {
                 labels.insert(id.to_string(), text.clone());
             }
@@ -523,7 +525,13 @@ fn named_ids(c: &Change) -> Vec<String> {
         | Change::MitigationRemoved { id, .. }
         | Change::MitigationStatusChanged { id, .. }
         | Change::MitigationSignedOff { id, .. }
-        | Change::MitigationEdited { id, .. } => ids.push(id.to_string()),
+        | Change::MitigationEdited { id, .. }
+        | Change::MitigationDraftChanged { id, .. }
+        | Change::QuestionAdded { id, .. }
+        | Change::QuestionAnswered { id, .. }
+        | Change::QuestionReopened { id }
+        | Change::QuestionRemoved { id, .. }
+        | Change::QuestionEdited { id, .. } => ids.push(id.to_string()),
         _ => {}
     }
     ids

@@ -90,6 +90,25 @@ pub enum QueueReason {
     },
     /// The model has no review at all.
     NoReview,
+    /// A question about the model awaits an answer.
+    OpenQuestion {
+        /// The question.
+        question: Id,
+        /// The component, flow or boundary it is about.
+        about: Id,
+        /// The question, in words.
+        text: String,
+        /// The code line it cites (`src/files.rs:88`), if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+    },
+    /// A drafted mitigation awaits review.
+    DraftedMitigation {
+        /// The mitigation.
+        mitigation: Id,
+        /// Its control.
+        control: String,
+    },
 }
 
 impl QueueReason {
@@ -100,8 +119,12 @@ impl QueueReason {
             QueueReason::ReviewWithoutCommit => (2, String::new()),
             QueueReason::AcceptanceExpiring { threat, .. } => (3, threat.to_string()),
             QueueReason::UnmitigatedThreat { threat, .. } => (4, threat.to_string()),
-            QueueReason::DraftedThreat { threat, .. } => (5, threat.to_string()),
-            QueueReason::NoReview => (6, String::new()),
+            // A question comes before the drafts: its answer decides how
+            // they are reviewed.
+            QueueReason::OpenQuestion { question, .. } => (5, question.to_string()),
+            QueueReason::DraftedThreat { threat, .. } => (6, threat.to_string()),
+            QueueReason::DraftedMitigation { mitigation, .. } => (7, mitigation.to_string()),
+            QueueReason::NoReview => (8, String::new()),
         }
     }
 }
@@ -162,7 +185,8 @@ impl ReviewQueue {
     }
 }
 
-/// Expiring acceptances, unmitigated threats, drafted threats, missing reviews.
+/// Expiring acceptances, unmitigated threats, drafted threats and
+/// mitigations, open questions, missing reviews.
 fn model_reasons(m: &LoadedModel, opts: &QueueOptions) -> Vec<QueueReason> {
     let model = &m.model;
     let mut out = Vec::new();
@@ -195,6 +219,22 @@ fn model_reasons(m: &LoadedModel, opts: &QueueOptions) -> Vec<QueueReason> {
             out.push(QueueReason::DraftedThreat {
                 threat: t.id.clone(),
                 title: t.title.clone(),
+            });
+        }
+    }
+    for x in model.mitigations.iter().filter(|x| x.drafted) {
+        out.push(QueueReason::DraftedMitigation {
+            mitigation: x.id.clone(),
+            control: x.control.clone(),
+        });
+    }
+    for q in &model.questions {
+        if q.answer.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            out.push(QueueReason::OpenQuestion {
+                question: q.id.clone(),
+                about: q.about.clone(),
+                text: q.text.clone(),
+                code: q.code.clone(),
             });
         }
     }

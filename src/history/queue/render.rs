@@ -130,6 +130,34 @@ pub fn headline(item: &QueueItem) -> Line {
             words("” awaits review"),
         ],
         QueueReason::NoReview => vec![words("the model has never been reviewed")],
+        QueueReason::OpenQuestion {
+            question,
+            about,
+            text: asked,
+            code: at,
+        } => {
+            let mut line = vec![
+                words("open question "),
+                code(question),
+                words(" on "),
+                code(about),
+            ];
+            if let Some(at) = at {
+                line.extend([words(" at "), code(at)]);
+            }
+            line.extend([words(": “"), text(asked), words("”")]);
+            line
+        }
+        QueueReason::DraftedMitigation {
+            mitigation,
+            control,
+        } => vec![
+            words("drafted mitigation "),
+            code(mitigation),
+            words(" “"),
+            text(control),
+            words("” awaits review"),
+        ],
     }
 }
 
