@@ -197,7 +197,7 @@ fn the_site_shows_questions_drafts_and_their_library_entries() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let site = p.root().join("book/tm");
+    let site = p.root().join("book");
     let page = std::fs::read_to_string(site.join("models/files.html")).expect("page");
     assert!(page.contains("id=\"questions\""), "no questions section");
     assert!(page.contains("id=\"q-Q-1\""));
