@@ -53,3 +53,53 @@ pub(super) fn compare_questions(old: &Model, new: &Model, out: &mut Vec<Change>)
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::diff::change::Impact;
+
+    fn model(questions: &str) -> Model {
+        let yaml = format!(
+            "tm: 1\nid: m\ntitle: M\nstatus: draft\nrisk: low\ncomponents:\n  - {{id: web, name: Web, kind: service}}\nquestions:\n{questions}"
+        );
+        let (_, (loaded, diags)) =
+            crate::load::load_model_text(std::path::Path::new("m.yaml"), yaml.into_bytes());
+        assert!(diags.is_empty(), "{diags:?}");
+        loaded.expect("model").model
+    }
+
+    #[test]
+    fn answers_removals_and_edits_are_told_apart_and_judged() {
+        let old = model(
+            "  - {id: Q-1, about: web, text: a}\n  - {id: Q-2, about: web, text: b}\n  - {id: Q-3, about: web, text: c, answer: yes, answered-by: al, answered-at: 2026-01-01}\n",
+        );
+        let new = model(
+            "  - {id: Q-1, about: web, text: a, answer: fine}\n  - {id: Q-3, about: web, text: c2, answer: yes, answered-by: al, answered-at: 2026-01-01}\n  - {id: Q-4, about: web, text: d}\n",
+        );
+        let mut out = Vec::new();
+        compare_questions(&old, &new, &mut out);
+        let judged: Vec<(String, Impact)> = out
+            .iter()
+            .map(|c| {
+                (
+                    format!("{c:?}")
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    c.impact(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            judged,
+            [
+                ("QuestionAnswered".to_owned(), Impact::Weakened),
+                ("QuestionEdited".to_owned(), Impact::Neutral),
+                ("QuestionAdded".to_owned(), Impact::Neutral),
+                ("QuestionRemoved".to_owned(), Impact::Weakened),
+            ]
+        );
+    }
+}
