@@ -494,3 +494,55 @@ fn search_of_a_thousand_models_downloads_under_a_megabyte() {
         assert!(bytes < 1_000_000, "{query}: {bytes} bytes");
     }
 }
+
+/// Pages of a PDF Chromium wrote: its page objects (`/Type /Page`, not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page")
+        .filter(|(i, m)| text[i + m.len()..].chars().next() != Some('s'))
+        .count()
+}
+
+/// The model page prints as a report: the 6-component payment example in at
+/// most 8 A4 pages, with a cover and without the site's navigation.
+#[test]
+fn payment_example_prints_in_at_most_eight_pages() {
+    if !chromium_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    assert_cmd::Command::cargo_bin("tm")
+        .unwrap()
+        .args(["build", env!("CARGO_MANIFEST_DIR"), "--dest"])
+        .arg(&site)
+        .env("TM_TODAY", "2026-06-01")
+        .assert()
+        .success();
+    let page = site
+        .join("models/payments-api.html")
+        .canonicalize()
+        .unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("class=\"print-cover\""), "no cover");
+    let pdf = dir.path().join("report.pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pages = pdf_pages(&std::fs::read(&pdf).unwrap());
+    eprintln!("payments-api prints in {pages} A4 pages");
+    assert!((3..=8).contains(&pages), "{pages} pages");
+}
