@@ -321,7 +321,7 @@ fn search(browser: &mut Browser, site: &Path, query: &str) -> Value {
     let url = format!(
         "file://{}/search.html?q={}",
         site.display(),
-        query.replace('@', "%40")
+        query.replace('@', "%40").replace(' ', "%20")
     );
     browser.open(&url);
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -438,16 +438,19 @@ fn table_filters_match_ids_and_live_in_the_url_hash() {
 #[allow(dead_code)]
 mod corpus;
 
-/// Bytes the search page loaded (itself and every resource), from the files.
+/// Bytes the search page loaded, from the files: the page, its stylesheet
+/// and every script (the index shards and chunks are script elements).
 fn bytes_loaded(browser: &mut Browser) -> u64 {
     let urls = browser.eval(
-        "[location.href.split('?')[0]].concat(performance.getEntriesByType('resource').map(e => e.name))",
+        "[location.href.split('?')[0]].concat(Array.from(document.scripts, s => s.src), \
+          Array.from(document.querySelectorAll('link[rel=stylesheet]'), l => l.href))",
     );
     urls.as_array()
         .unwrap()
         .iter()
         .map(|u| {
             let path = u.as_str().unwrap().strip_prefix("file://").unwrap();
+            let path = path.replace("%20", " ");
             std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
         })
         .sum()

@@ -21,7 +21,7 @@ const SHARD_BYTES: usize = 24 * 1024;
 /// The longest shard prefix, in characters.
 const MAX_PREFIX: usize = 6;
 /// Documents per document chunk.
-pub const CHUNK_DOCS: usize = 64;
+pub const CHUNK_DOCS: usize = 16;
 /// Terms longer than this (hashes, base64) are not indexed.
 const MAX_TERM: usize = 40;
 /// Where the index lives under the site root.

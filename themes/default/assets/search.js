@@ -7,7 +7,7 @@
   "use strict";
   var me = document.currentScript;
   var base = me ? me.src.replace(/[^\/]*$/, "") + "search/" : "assets/search/";
-  var SHOW = 100;
+  var PAGE = 50;
   var KINDS = ["model", "component", "flow", "data", "boundary", "threat", "mitigation", "question", "person"];
   var shards = {}, docs = {}, loading = {};
 
@@ -61,6 +61,12 @@
     if (!input || !list || !status) return;
     if (!manifest) { status.textContent = "The search index did not load."; return; }
     var generation = 0;
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "search-more";
+    more.hidden = true;
+    list.parentNode.insertBefore(more, list.nextSibling);
+    var ranked = [], shown = 0;
 
     function render(hits, total) {
       list.textContent = "";
@@ -105,13 +111,33 @@
       });
       status.textContent = total + (total === 1 ? " result" : " results") +
         (total > hits.length ? " (best " + hits.length + " shown)" : "");
+      more.hidden = total <= hits.length;
+      more.textContent = "Show " + Math.min(PAGE, total - hits.length) + " more";
     }
+
+    // Loads the document chunks of the best `count` hits, then shows them.
+    function showBest(count, mine) {
+      var hits = ranked.slice(0, count);
+      var chunks = {};
+      hits.forEach(function (h) { chunks[Math.floor(h.id / manifest.chunk)] = true; });
+      return Promise.all(Object.keys(chunks).map(function (c) { return load("d" + c + ".js"); })).then(function () {
+        if (mine !== generation) return;
+        shown = hits.length;
+        render(hits, ranked.length);
+      });
+    }
+    more.addEventListener("click", function () {
+      showBest(shown + PAGE, generation).catch(function () {
+        status.textContent = "Part of the search index could not be loaded.";
+      });
+    });
 
     function search() {
       var mine = ++generation;
       var ws = words(input.value);
       if (!ws.length) {
         list.textContent = "";
+        more.hidden = true;
         status.textContent = "Type to search models, components, flows, data, threats, mitigations, questions, people and tracking ids.";
         return;
       }
@@ -136,13 +162,8 @@
         });
         var hits = Object.keys(scores).map(function (id) { return { id: +id, score: scores[id] }; });
         hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-        var total = hits.length;
-        hits = hits.slice(0, SHOW);
-        var chunks = {};
-        hits.forEach(function (h) { chunks[Math.floor(h.id / manifest.chunk)] = true; });
-        return Promise.all(Object.keys(chunks).map(function (c) { return load("d" + c + ".js"); })).then(function () {
-          if (mine === generation) render(hits, total);
-        });
+        ranked = hits;
+        return showBest(PAGE, mine);
       }).catch(function () {
         if (mine === generation) status.textContent = "Part of the search index could not be loaded.";
       });
