@@ -324,7 +324,7 @@ fn search(browser: &mut Browser, site: &Path, query: &str) -> Value {
         query.replace('@', "%40").replace(' ', "%20")
     );
     browser.open(&url);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let status = browser.eval("document.getElementById('search-status').textContent");
         if status.as_str().is_some_and(|s| s.contains("result")) {
@@ -423,10 +423,18 @@ fn table_filters_match_ids_and_live_in_the_url_hash() {
         browser.eval("document.querySelectorAll('#threat-table tbody tr[hidden]').length");
     browser.open(&format!("{page}#threat-table?status=open"));
     browser.call("Page.reload", json!({}));
-    std::thread::sleep(Duration::from_millis(300));
-    let visible = browser.eval(
-        "Array.from(document.querySelectorAll('#threat-table tbody tr'), r => r.hidden ? null : r.id).filter(Boolean)",
-    );
+    // Under load the reload can take a while: wait for the filter to apply.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let visible = loop {
+        let visible = browser.eval(
+            "document.readyState === 'complete' && document.querySelector('[data-filter=status]').value === 'open' \
+              ? Array.from(document.querySelectorAll('#threat-table tbody tr'), r => r.hidden ? null : r.id).filter(Boolean) : null",
+        );
+        if !visible.is_null() || Instant::now() > deadline {
+            break visible;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert_eq!(
         visible,
         json!(["SHOP-T-1"]),
