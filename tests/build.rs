@@ -74,7 +74,7 @@ fn builds_every_page_into_book() {
         "models/hostile.html",
         "assets/style.css",
         "assets/site.js",
-        "assets/search-index.js",
+        "assets/search/manifest.js",
         ".tm-site",
     ] {
         assert!(files.contains_key(Path::new(page)), "{page} missing");

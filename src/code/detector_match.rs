@@ -55,12 +55,14 @@ impl FileVisitor<'_> {
                 }
                 if suffixes.iter().any(|s| path_ends_with(&path, s))
                     && d.args.accepts_attribute(attr)
-                {
-                    self.entry(
+                    && let Some(found) = self.entry(
                         d,
                         (attr.pound_token.span, attr.bracket_token.span.close()),
                         &[],
-                    );
+                    )
+                    && d.kind == EntryKind::HttpRoute
+                {
+                    found.route = super::route::attribute_route(attr);
                 }
             }
         }
@@ -77,8 +79,10 @@ impl FileVisitor<'_> {
             if let Pattern::Call(suffixes) = d.pattern
                 && called.matches(suffixes)
                 && d.args.accepts_call(first, call.args.len())
+                && let Some(found) = self.entry(d, path_span(&p.path), &called.full)
+                && d.kind == EntryKind::HttpRoute
             {
-                self.entry(d, path_span(&p.path), &called.full);
+                found.route = super::route::call_route(d.id, &call.args);
             }
         }
     }
@@ -116,7 +120,11 @@ impl FileVisitor<'_> {
             };
             if named && d.args.accepts_call(first, call.args.len()) {
                 let span = call.method.span();
-                self.entry(d, (span, span), std::slice::from_ref(&name));
+                if let Some(found) = self.entry(d, (span, span), std::slice::from_ref(&name))
+                    && d.kind == EntryKind::HttpRoute
+                {
+                    found.route = super::route::call_route(d.id, &call.args);
+                }
             }
         }
         let probe = ["is_terminal", "as_raw_fd", "as_fd", "set_nonblocking"]

@@ -28,6 +28,7 @@ mod detector_match;
 mod line_index;
 mod macro_statics;
 mod parsed;
+mod route;
 mod scope;
 mod visitor;
 
@@ -73,6 +74,9 @@ pub struct EntryPoint {
     /// The reason of a `tm:allow-unmodelled` comment on or above it; `Some("")`
     /// when the marker gives no reason (which does not suppress).
     pub marker: Option<String>,
+    /// For an HTTP route, what it serves (`POST /api/users/login`), when the
+    /// path is a literal.
+    pub route: Option<String>,
 }
 
 /// The index of the source tree that code references are checked against.
@@ -192,6 +196,7 @@ impl SourceIndex {
                     what: e.detector.what,
                     symbol: module.map(|m| types.entry_symbol(&m.path, e)),
                     marker: e.marker.clone(),
+                    route: e.route.clone(),
                 });
             }
         }

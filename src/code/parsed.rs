@@ -133,6 +133,8 @@ pub struct FoundEntry {
     pub call: Vec<String>,
     /// The `tm:allow-unmodelled` marker on or above the line: its reason.
     pub marker: Option<String>,
+    /// For an HTTP route, what it serves (`POST /api/login`), when the path is a literal.
+    pub route: Option<String>,
 }
 
 /// Everything the index takes from one file.

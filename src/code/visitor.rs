@@ -113,10 +113,10 @@ impl<'a> FileVisitor<'a> {
         detector: &'static Detector,
         (first, last): (TokenSpan, TokenSpan),
         call: &[String],
-    ) {
+    ) -> Option<&mut FoundEntry> {
         let span = self.lines.span_between(first, last);
         if !self.seen.insert((span.line, detector.kind)) {
-            return;
+            return None;
         }
         let markers = self
             .markers
@@ -135,7 +135,9 @@ impl<'a> FileVisitor<'a> {
             owner: self.owner.clone().filter(|_| named == self.scope.len()),
             in_test: self.test_depth > 0,
             call: call.to_vec(),
+            route: None,
         });
+        self.out.entries.last_mut()
     }
 
     /// A path as written, with its first segment expanded through `use`

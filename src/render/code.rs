@@ -186,6 +186,9 @@ pub struct EntryRow {
     pub what_html: String,
     /// The item around it.
     pub symbol: String,
+    /// For an HTTP route, what it serves (`POST /api/users/login`); empty
+    /// when the detector could not read it.
+    pub route: String,
     /// Why it is not reported (suppressed entries only).
     pub by: String,
 }
@@ -211,6 +214,7 @@ pub fn unmodelled_page(code: &CodeReport, links: SourceLinks<'_>) -> UnmodelledP
         detector: e.detector,
         what_html: inline_html(e.what),
         symbol: e.symbol.clone().unwrap_or_default(),
+        route: e.route.clone().unwrap_or_default(),
         by: by.to_owned(),
     };
     let mut dangling = Vec::new();

@@ -9,12 +9,13 @@ use serde::Serialize;
 use super::code::{CodeSection, SourceLinks};
 use super::diagram;
 use super::history::{HistorySection, timeline_anchor};
-use super::markdown::to_html;
+use super::markdown::{inline_html, to_html};
 use crate::code::ModelCode;
 use crate::diagnostic::Diagnostic;
+use crate::history::queue::queued_unmitigated;
 use crate::history::{HistoryReach, ModelHistory};
 use crate::load::LoadedModel;
-use crate::model::{Model, Severity, Threat, ThreatStatus};
+use crate::model::{Level, MitigationStatus, Model, RiskLevel, Severity, Threat, ThreatStatus};
 
 /// Everything a model page shows.
 #[derive(Debug, Serialize)]
@@ -65,6 +66,8 @@ pub struct ModelExtras<'a> {
     /// How far git history reaches, and this model's history (`None` inside
     /// when the file has no commit yet); `None` when history was not gathered.
     pub history: Option<(&'a HistoryReach, Option<&'a ModelHistory>)>,
+    /// The severity from which the review queue lists unmitigated open threats.
+    pub queue_severity: Severity,
 }
 
 /// The facts about a model the index and the model page header share.
@@ -80,13 +83,16 @@ pub struct ModelSummary {
     pub status: &'static str,
     /// Required analysis depth.
     pub risk: &'static str,
+    /// The risk as a number (low 0 … critical 3), for sorting.
+    pub risk_rank: usize,
     /// Whether the model is a draft or holds threats nobody reviewed yet.
     pub draft: bool,
     /// How many threats are still marked as drafted.
     pub drafted_threats: usize,
     /// Threat counts by status.
     pub counts: StatusCounts,
-    /// Open threats of high or critical severity.
+    /// Open threats at or above the queue severity (high by default) with no
+    /// mitigation: exactly the ones the review queue lists.
     pub open_high: usize,
     /// Date of the latest review, if any.
     pub last_review: Option<String>,
@@ -176,12 +182,21 @@ pub struct ThreatRow {
     pub categories: String,
     /// One-line title.
     pub title: String,
+    /// The title as inline HTML (code spans and emphasis, sanitized).
+    pub title_html: String,
+    /// Ids the row answers to in the table filter: its own, its target's and
+    /// its mitigations'.
+    pub ids: String,
     /// Description as HTML.
     pub description_html: String,
-    /// The control in place today.
-    pub current: String,
-    /// Proposed or applied mitigations.
+    /// The control in place today, as inline HTML.
+    pub current_html: String,
+    /// Mitigations implemented or verified (shown as current).
+    pub done: Vec<Link>,
+    /// Mitigations proposed, accepted or in progress.
     pub mitigations: Vec<Link>,
+    /// Likelihood × impact as a number (1 … 9), for sorting.
+    pub li_rank: usize,
     /// Likelihood.
     pub likelihood: &'static str,
     /// Impact.
@@ -211,6 +226,8 @@ pub struct MitigationRow {
     pub id: String,
     /// The control.
     pub control: String,
+    /// The control as inline HTML.
+    pub control_html: String,
     /// Description as HTML.
     pub description_html: String,
     /// Where it sits.
@@ -221,6 +238,8 @@ pub struct MitigationRow {
     pub cost: String,
     /// Residual risk.
     pub residual: &'static str,
+    /// Residual risk as a number (0 none, 1 low … 3 high), for sorting.
+    pub residual_rank: usize,
     /// Tracking reference.
     pub tracking: String,
     /// Security sign-off, "who on date".
@@ -314,6 +333,11 @@ pub fn element_anchor(id: &str) -> String {
     format!("el-{id}")
 }
 
+/// Anchor of a data asset.
+pub fn data_anchor(id: &str) -> String {
+    format!("data-{id}")
+}
+
 /// Anchor of a mitigation.
 pub fn mitigation_anchor(id: &str) -> String {
     format!("mit-{id}")
@@ -324,7 +348,7 @@ fn md(text: Option<&str>) -> String {
 }
 
 /// Counts, draft state and latest review of a model.
-pub fn summarize(loaded: &LoadedModel, findings: usize) -> ModelSummary {
+pub fn summarize(loaded: &LoadedModel, findings: usize, queue_severity: Severity) -> ModelSummary {
     let m = &loaded.model;
     let mut counts = StatusCounts::default();
     for t in &m.threats {
@@ -345,6 +369,7 @@ pub fn summarize(loaded: &LoadedModel, findings: usize) -> ModelSummary {
         href: model_href(m.id.as_str()),
         status: m.status.as_str(),
         risk: m.risk.as_str(),
+        risk_rank: rank(RiskLevel::ALL, m.risk),
         draft: m.status == crate::model::ModelStatus::Draft
             || drafted_threats > 0
             || drafted_mitigations > 0,
@@ -353,7 +378,7 @@ pub fn summarize(loaded: &LoadedModel, findings: usize) -> ModelSummary {
         open_high: m
             .threats
             .iter()
-            .filter(|t| t.status == ThreatStatus::Open && t.severity >= Severity::High)
+            .filter(|t| queued_unmitigated(m, t, queue_severity))
             .count(),
         last_review: m.last_review(None).map(|r| r.at.to_string()),
         findings,
@@ -393,7 +418,7 @@ pub fn model_page(
         .map(|c| c.components.iter().map(|e| e.id.as_str()).collect())
         .unwrap_or_default();
     ModelPage {
-        summary: summarize(loaded, findings.len()),
+        summary: summarize(loaded, findings.len(), extras.queue_severity),
         owners: m.owners.clone(),
         file: loaded.file.display().to_string(),
         version: m.version,
@@ -488,6 +513,35 @@ impl<'a> ElementNames<'a> {
     }
 }
 
+/// The position of a value in its ordered vocabulary.
+fn rank<T: PartialEq + Copy>(all: &[T], value: T) -> usize {
+    all.iter().position(|v| *v == value).unwrap_or(0)
+}
+
+/// A threat's mitigations in place (`done`) or still to come (not `done`);
+/// rejected ones are in neither, and unknown ids are shown as still to come.
+fn mitigation_links(t: &Threat, m: &Model, done: bool) -> Vec<Link> {
+    t.mitigations
+        .iter()
+        .filter_map(|id| {
+            let found = m.mitigations.iter().find(|x| &x.id == id);
+            let status = found.map(|x| x.status);
+            let is_done = matches!(
+                status,
+                Some(MitigationStatus::Implemented | MitigationStatus::Verified)
+            );
+            if status == Some(MitigationStatus::Rejected) || is_done != done {
+                return None;
+            }
+            Some(Link {
+                label: id.to_string(),
+                href: format!("#{}", mitigation_anchor(id.as_str())),
+                note: found.map_or("unknown", |x| x.status.as_str()),
+            })
+        })
+        .collect()
+}
+
 fn threat_link(t: &Threat) -> Link {
     Link {
         label: format!("{} {}", t.id, t.title),
@@ -512,27 +566,21 @@ fn threat_row(t: &Threat, names: &ElementNames<'_>, m: &Model) -> ThreatRow {
             .collect::<Vec<_>>()
             .join(" "),
         title: t.title.clone(),
+        title_html: inline_html(&t.title),
+        ids: std::iter::once(t.id.as_str())
+            .chain(std::iter::once(t.target.as_str()))
+            .chain(t.mitigations.iter().map(|x| x.as_str()))
+            .collect::<Vec<_>>()
+            .join(" "),
         description_html: md(t.description.as_deref()),
-        current: t.current.clone().unwrap_or_default(),
-        mitigations: t
-            .mitigations
-            .iter()
-            .map(|id| {
-                let found = m.mitigations.iter().find(|x| &x.id == id);
-                Link {
-                    label: id.to_string(),
-                    href: format!("#{}", mitigation_anchor(id.as_str())),
-                    note: found.map_or("unknown", |x| x.status.as_str()),
-                }
-            })
-            .collect(),
+        current_html: t.current.as_deref().map(inline_html).unwrap_or_default(),
+        done: mitigation_links(t, m, true),
+        mitigations: mitigation_links(t, m, false),
+        li_rank: (rank(Level::ALL, t.likelihood) + 1) * (rank(Level::ALL, t.impact) + 1),
         likelihood: t.likelihood.as_str(),
         impact: t.impact.as_str(),
         severity: t.severity.as_str(),
-        severity_rank: Severity::ALL
-            .iter()
-            .position(|s| *s == t.severity)
-            .unwrap_or(0),
+        severity_rank: rank(Severity::ALL, t.severity),
         status: t.status.as_str(),
         drafted: t.drafted,
         library: t.library.clone().unwrap_or_default(),
@@ -630,11 +678,13 @@ fn mitigations(m: &Model, names: &ElementNames<'_>) -> Vec<MitigationRow> {
                 anchor: mitigation_anchor(x.id.as_str()),
                 id: x.id.to_string(),
                 control: x.control.clone(),
+                control_html: inline_html(&x.control),
                 description_html: md(x.description.as_deref()),
                 location: x.location.as_ref().map(|l| names.link(l.as_str())),
                 status: x.status.as_str(),
                 cost,
                 residual: x.residual.map_or("", |r| r.as_str()),
+                residual_rank: x.residual.map_or(0, |r| rank(Level::ALL, r) + 1),
                 tracking: x.tracking.clone().unwrap_or_default(),
                 signoff: x
                     .signoff

@@ -61,6 +61,23 @@ pub fn inline_html(markdown: &str) -> String {
     }
 }
 
+/// The text of Markdown without its markup, on one line: what a search
+/// snippet shows. Raw HTML is dropped, not shown as tags.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    ) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Renders tm's own one-line messages (diagnostics), which quote values in
 /// backticks, as HTML: code spans become `<code>` and everything else is
 /// escaped text. Unlike [`inline_html`], nothing else in the text is markup,
@@ -121,7 +138,9 @@ fn needs_sanitizing(events: &[Event<'_>]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{code_span, code_spans_html, escape_html, escape_inline, inline_html, to_html};
+    use super::{
+        code_span, code_spans_html, escape_html, escape_inline, inline_html, plain_text, to_html,
+    };
 
     #[test]
     fn messages_show_code_spans_and_nothing_else() {
@@ -177,6 +196,14 @@ mod tests {
                 "{text:?}: {md} → {html}"
             );
         }
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(
+            plain_text("**Replay** of `POST /pay`:\n\n- a [link](https://x)\n- <b>raw</b>"),
+            "Replay of POST /pay: a link raw"
+        );
     }
 
     #[test]

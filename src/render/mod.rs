@@ -134,6 +134,13 @@ pub fn render(
         &project.config.description.clone().unwrap_or_default(),
     );
     base.insert("nav", &nav);
+    // From git, never the clock, so the same commit builds the same bytes.
+    base.insert(
+        "build",
+        &inputs.head.map(
+            |head| serde_json::json!({ "id": head.id, "short": head.short, "day": head.day_shown() }),
+        ),
+    );
     let page = |template: &str, path: &str, fill: &dyn Fn(&mut Context)| {
         let mut ctx = base.clone();
         let depth = path.matches('/').count();
@@ -148,6 +155,9 @@ pub fn render(
             })
     };
 
+    let queue_severity = inputs
+        .queue
+        .map_or(crate::model::Severity::High, |q| q.severity);
     let per_model: Vec<Vec<&Diagnostic>> = project
         .models
         .iter()
@@ -167,8 +177,13 @@ pub fn render(
                     let model = h.models.iter().find(|m| m.file == file);
                     (&h.reach, model)
                 }),
+                queue_severity,
             };
-            let ctx = context::model_page(loaded, diags, extras);
+            let mut ctx = context::model_page(loaded, diags, extras);
+            ctx.summary.drift = inputs
+                .queue
+                .map(|q| history::drifted(q, id))
+                .unwrap_or_default();
             page("model.html", &ctx.summary.href.clone(), &|c| {
                 c.insert("model", &ctx);
                 c.insert("title", &ctx.summary.title);
@@ -181,7 +196,7 @@ pub fn render(
         .iter()
         .zip(&per_model)
         .map(|(m, d)| {
-            let mut summary = context::summarize(m, d.len());
+            let mut summary = context::summarize(m, d.len(), queue_severity);
             summary.drift = inputs
                 .queue
                 .map(|q| history::drifted(q, &summary.id))
@@ -232,10 +247,7 @@ pub fn render(
         })?;
         pages.insert(path, html);
     }
-    pages.insert(
-        PathBuf::from("assets/search-index.js"),
-        search::index_script(project).into_bytes(),
-    );
+    pages.extend(search::index_files(project));
     for (name, bytes) in &theme.assets {
         pages.insert(PathBuf::from("assets").join(name), bytes.clone());
     }

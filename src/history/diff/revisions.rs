@@ -198,6 +198,7 @@ mod tests {
             what: "`main`",
             symbol: Some("app::main".into()),
             marker: None,
+            route: None,
         }
     }
 

@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::git::{CommitInfo, GitError, Repo};
 use super::log::{COMMIT_FORMAT, parse_log};
 use crate::load::{LoadedModel, Project};
-use crate::model::{Date, Id, MitigationStatus, ModelStatus, ReviewKind, Severity, ThreatStatus};
+use crate::model::{
+    Date, Id, MitigationStatus, Model, ModelStatus, ReviewKind, Severity, Threat, ThreatStatus,
+};
 
 /// Everything in the queue, sorted by model, then reason, then id.
 #[derive(Debug, Clone, Serialize)]
@@ -202,13 +204,7 @@ fn model_reasons(m: &LoadedModel, opts: &QueueOptions) -> Vec<QueueReason> {
                 });
             }
         }
-        let mitigated = t.mitigations.iter().any(|id| {
-            model
-                .mitigations
-                .iter()
-                .any(|x| &x.id == id && x.status != MitigationStatus::Rejected)
-        });
-        if t.status == ThreatStatus::Open && t.severity >= opts.severity && !mitigated {
+        if queued_unmitigated(model, t, opts.severity) {
             out.push(QueueReason::UnmitigatedThreat {
                 threat: t.id.clone(),
                 title: t.title.clone(),
@@ -343,4 +339,17 @@ fn uncommitted(repo: &Repo, pathspecs: &[String]) -> Result<Vec<String>, GitErro
     }
     files.sort();
     Ok(files)
+}
+
+/// Whether a threat is open, at or above `severity`, and has no mitigation
+/// other than rejected ones: what the queue lists, and what the site's
+/// "Open high+" counts, so the two always agree.
+pub fn queued_unmitigated(model: &Model, t: &Threat, severity: Severity) -> bool {
+    let mitigated = t.mitigations.iter().any(|id| {
+        model
+            .mitigations
+            .iter()
+            .any(|x| &x.id == id && x.status != MitigationStatus::Rejected)
+    });
+    t.status == ThreatStatus::Open && t.severity >= severity && !mitigated
 }

@@ -1,4 +1,4 @@
-// tm site behaviour: sortable tables, table filters and search. No network,
+// tm site behaviour: sortable tables and table filters (search is search.js). No network,
 // no dependencies; every page works without it (it only adds interaction).
 (function () {
   "use strict";
@@ -34,14 +34,26 @@
     });
   }
 
+  // Filter state lives in the URL hash as `#<table id>?<field>=<value>&…`, so
+  // a link reproduces the view; permalinks (`#T-1`) are left alone.
+  function readHash(id) {
+    var h = decodeURIComponent(window.location.hash.slice(1));
+    if (h.indexOf(id + "?") !== 0) return null;
+    return new URLSearchParams(h.slice(id.length + 1));
+  }
+
   function makeFilter(box) {
-    var table = document.getElementById(box.getAttribute("data-filter-for"));
+    var id = box.getAttribute("data-filter-for");
+    var table = document.getElementById(id);
     if (!table) return;
     var controls = box.querySelectorAll("[data-filter]");
     var counter = box.querySelector(".filter-count");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows).filter(function (r) { return r.id; });
-    function apply() {
-      var shown = 0;
+    function apply(fromUser) {
+      var shown = 0, state = new URLSearchParams();
+      Array.prototype.forEach.call(controls, function (c) {
+        if (c.value.trim()) state.set(c.getAttribute("data-filter"), c.value.trim());
+      });
       rows.forEach(function (row) {
         var ok = true;
         Array.prototype.forEach.call(controls, function (c) {
@@ -49,7 +61,9 @@
           if (!want) return;
           var field = c.getAttribute("data-filter");
           if (field === "text") {
-            ok = ok && want.split(/\s+/).every(function (w) { return row.textContent.toLowerCase().indexOf(w) >= 0; });
+            // Ids (the row's, its target's, its mitigations') count as text.
+            var hay = (row.textContent + " " + (row.getAttribute("data-ids") || "")).toLowerCase();
+            ok = ok && want.split(/\s+/).every(function (w) { return hay.indexOf(w) >= 0; });
           } else {
             ok = ok && (" " + row.getAttribute("data-" + field) + " ").indexOf(" " + want + " ") >= 0;
           }
@@ -58,52 +72,27 @@
         if (ok) shown += 1;
       });
       if (counter) counter.textContent = shown + " of " + rows.length + " shown";
+      if (fromUser && window.history && window.history.replaceState) {
+        var q = state.toString();
+        var keep = window.location.hash && !readHash(id) ? window.location.hash : "";
+        window.history.replaceState(null, "", q ? "#" + id + "?" + q : (keep || window.location.pathname + window.location.search));
+      }
+    }
+    var saved = readHash(id);
+    if (saved) {
+      Array.prototype.forEach.call(controls, function (c) {
+        var v = saved.get(c.getAttribute("data-filter"));
+        if (v !== null) c.value = v;
+      });
     }
     Array.prototype.forEach.call(controls, function (c) {
-      c.addEventListener("input", apply);
-      c.addEventListener("change", apply);
+      c.addEventListener("input", function () { apply(true); });
+      c.addEventListener("change", function () { apply(true); });
     });
-    apply();
-  }
-
-  function runSearch() {
-    var input = document.getElementById("search-input");
-    var list = document.getElementById("search-results");
-    var status = document.getElementById("search-status");
-    if (!input || !list || !window.TM_SEARCH) return;
-    var index = window.TM_SEARCH.map(function (e) {
-      return { e: e, hay: (e[1] + " " + e[3] + " " + e[4]).toLowerCase() };
-    });
-    function show() {
-      var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-      list.textContent = "";
-      if (!words.length) { status.textContent = "Type to search every model, component, threat and mitigation."; return; }
-      var hits = index.filter(function (x) {
-        return words.every(function (w) { return x.hay.indexOf(w) >= 0; });
-      });
-      status.textContent = hits.length + (hits.length === 1 ? " result" : " results") + (hits.length > 200 ? " (first 200 shown)" : "");
-      hits.slice(0, 200).forEach(function (x) {
-        var li = document.createElement("li");
-        var kind = document.createElement("span");
-        kind.className = "kind";
-        kind.textContent = x.e[0];
-        var a = document.createElement("a");
-        a.href = x.e[2];
-        a.textContent = x.e[1];
-        var where = document.createElement("span");
-        where.className = "snippet";
-        where.textContent = x.e[3] + (x.e[4] ? " — " + x.e[4] : "");
-        li.appendChild(kind); li.appendChild(a); li.appendChild(where);
-        list.appendChild(li);
-      });
-    }
-    var q = new URLSearchParams(window.location.search).get("q");
-    if (q) input.value = q;
-    input.addEventListener("input", show);
-    show();
+    apply(false);
+    if (saved) box.scrollIntoView();
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
   Array.prototype.forEach.call(document.querySelectorAll("[data-filter-for]"), makeFilter);
-  runSearch();
 })();
