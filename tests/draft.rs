@@ -182,19 +182,22 @@ fn a_project_library_adds_entries_and_switches_built_ins_off() {
             .clone(),
     )
     .unwrap();
-    assert!(before.contains("library: TL-S-001"));
+    assert!(before.contains("library: TL-S-010"));
     assert!(!before.contains("ACME-1"));
     p.write("lib/acme.yaml", PROJECT_ENTRY);
     p.write(
         "book.toml",
-        "[output.tm]\ndraft-library = [\"lib/*.yaml\"]\ndraft-disable = [\"TL-S-001\", \"TL-S-0001\"]\n",
+        "[output.tm]\ndraft-library = [\"lib/*.yaml\"]\ndraft-disable = [\"TL-S-010\", \"TL-S-0001\"]\n",
     );
     let out = p.tm(&["draft"]).assert().code(0).get_output().clone();
     let after = String::from_utf8(out.stdout).unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(after.contains("library: ACME-1"), "{after}");
-    assert!(after.contains("Partner tokens of \\\"API: the"), "{after}");
-    assert!(!after.contains("library: TL-S-001\n"), "{after}");
+    assert!(
+        after.contains("Partner tokens of API: the 'main' #1 \\\"svc\\\""),
+        "{after}"
+    );
+    assert!(!after.contains("library: TL-S-010"), "{after}");
     assert!(
         err.contains("`TL-S-0001`") && err.contains("TL-S-001"),
         "{err}"
@@ -207,7 +210,7 @@ fn a_broken_project_library_is_reported_with_its_position() {
     p.write("models/shop.yaml", SMALL);
     p.write(
         "lib/acme.yaml",
-        &PROJECT_ENTRY.replace("{name}\"\n  desc", "{nmae}\"\n  desc"),
+        &PROJECT_ENTRY.replace("tokens of {name}", "tokens of {nmae}"),
     );
     p.write(
         "book.toml",

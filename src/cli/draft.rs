@@ -223,6 +223,7 @@ fn interactive(
             crate::terminal::escape_text(&d.model)
         )?;
         let decided = draft::interactive::walk(d, &mut input, &mut out, today)?;
+        writeln!(out)?;
         if decided.accepted.is_empty()
             && decided.questions.is_empty()
             && decided.rejected.is_empty()
