@@ -576,11 +576,11 @@ mod tests {
                     model: "Shop",
                 };
                 for t in [&e.title, &e.description, &e.mitigation.control] {
-                    let filled = fill(t, &v);
+                    // The component named `API {id}` keeps its braces.
+                    let filled = fill(t, &v).replace("API {id}", "");
                     let literal_braces = t.matches("{{").count();
                     assert!(
-                        filled.matches('{').count()
-                            <= literal_braces + usize::from(el.name.contains('{')),
+                        filled.matches('{').count() <= literal_braces,
                         "{}: {filled}",
                         e.id
                     );

@@ -402,7 +402,7 @@ mod tests {
 
     #[test]
     fn empty_flow_list_missing_key_crlf_and_no_final_newline() {
-        let t = threat("n", "t");
+        let t = threat("new", "t");
         let q = Question {
             id: Id("q".into()),
             about: Id("api".into()),
@@ -426,7 +426,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             e.text,
-            "components:\r\n  - id: api\r\nthreats: # none yet\r\n  - id: n\r\n    target: api\r\n    stride: [spoofing]\r\n    title: t\r\n    likelihood: low\r\n    impact: low\r\n    severity: low\r\n    status: open\r\n    drafted: true\r\n    library: TL-S-001\r\nz: 1\r\nquestions:\r\n  - id: q\r\n    about: api\r\n    text: why?\r\n    code: src/a.rs:3\r\n    drafted: true\r\n"
+            "components:\r\n  - id: api\r\nthreats: # none yet\r\n  - id: new\r\n    target: api\r\n    stride: [spoofing]\r\n    title: t\r\n    likelihood: low\r\n    impact: low\r\n    severity: low\r\n    status: open\r\n    drafted: true\r\n    library: TL-S-001\r\nz: 1\r\nquestions:\r\n  - id: q\r\n    about: api\r\n    text: why?\r\n    code: src/a.rs:3\r\n    drafted: true\r\n"
                 .replace("text: why?", "text: \"why?\"")
                 .replace("code: src/a.rs:3", "code: \"src/a.rs:3\"")
         );
