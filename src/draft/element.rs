@@ -189,10 +189,10 @@ impl Element<'_> {
         if !when.zone.is_empty() && !self.zones.iter().any(|z| when.zone.contains(z)) {
             return None;
         }
-        if let Some(min) = when.min_classification {
-            if self.max_classification().is_none_or(|c| c < min) {
-                return None;
-            }
+        if let Some(min) = when.min_classification
+            && self.max_classification().is_none_or(|c| c < min)
+        {
+            return None;
         }
         let flow_conditions = when.crosses_boundary.is_some()
             || !when.protocol.is_empty()

@@ -125,7 +125,7 @@ pub fn draft_model(
             })
             .map(|(entry, facts)| Candidate {
                 entry,
-                facts: facts.into_iter().collect(),
+                facts,
                 open: entry
                     .stride
                     .iter()
@@ -301,13 +301,13 @@ fn choose<'c, 'e>(
             // At least one answer per element the coverage rule looks at.
             let unanswered =
                 !el.required.is_empty() && el.required.iter().all(|c| !answered.contains(c));
-            if unanswered && !el.required.iter().any(|cat| covers(&chosen, *cat)) {
-                if let Some(best) = sorted
+            if unanswered
+                && !el.required.iter().any(|cat| covers(&chosen, *cat))
+                && let Some(best) = sorted
                     .iter()
                     .find(|c| c.open.iter().any(|cat| el.required.contains(cat)))
-                {
-                    chosen.push(best);
-                }
+            {
+                chosen.push(best);
             }
         }
         RiskLevel::High | RiskLevel::Critical => {

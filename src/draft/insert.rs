@@ -165,13 +165,12 @@ fn find_list(lines: &[Line<'_>], key: &str) -> Result<Option<ListAt>, InsertErro
 /// The dash style most lists of the file use (for a list tm creates).
 fn file_style(lines: &[Line<'_>]) -> (usize, usize) {
     for (i, l) in lines.iter().enumerate() {
-        if l.text.starts_with(|c: char| c.is_ascii_alphabetic()) && l.text.trim_end().ends_with(':')
+        if l.text.starts_with(|c: char| c.is_ascii_alphabetic())
+            && l.text.trim_end().ends_with(':')
+            && let Some(next) = lines[i + 1..].iter().find(|n| !n.text.trim().is_empty())
+            && let Some(s) = item_style(next.text)
         {
-            if let Some(next) = lines[i + 1..].iter().find(|n| !n.text.trim().is_empty()) {
-                if let Some(s) = item_style(next.text) {
-                    return s;
-                }
-            }
+            return s;
         }
     }
     (2, 1)
@@ -246,7 +245,7 @@ pub fn append(original: &str, add: &Additions<'_>) -> Result<Edited, InsertError
     if !at_end.is_empty() {
         match lines.len() {
             0 => {}
-            n => after.entry(n - 1).or_default().extend(at_end.drain(..)),
+            n => after.entry(n - 1).or_default().append(&mut at_end),
         }
     }
     let mut text = String::with_capacity(original.len() + 4096);

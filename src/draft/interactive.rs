@@ -64,7 +64,7 @@ pub fn walk(
             targets.push((id, Severity::Low));
         }
     }
-    targets.sort_by(|a, b| b.1.cmp(&a.1));
+    targets.sort_by_key(|t| std::cmp::Reverse(t.1));
     let total = draft.threats.len() + draft.questions.len();
     let mut n = 0;
     let mut line = String::new();

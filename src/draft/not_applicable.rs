@@ -58,8 +58,8 @@ pub fn add_note(
     // dash (at least to the key column).
     let mut last = id_line;
     let mut existing: Option<usize> = None;
-    for j in id_line + 1..lines.len() {
-        let b = bare(lines[j]);
+    for (j, line) in lines.iter().enumerate().skip(id_line + 1) {
+        let b = bare(line);
         if b.trim().is_empty() || b.trim_start().starts_with('#') {
             continue;
         }
@@ -101,8 +101,8 @@ pub fn add_note(
         let dash = item_style.unwrap_or(key_col + 2);
         // The end of the not-applicable list: lines indented past the key.
         let mut end = na;
-        for j in na + 1..=last {
-            let b = bare(lines[j]);
+        for (j, line) in lines.iter().enumerate().take(last + 1).skip(na + 1) {
+            let b = bare(line);
             if b.trim().is_empty() || b.trim_start().starts_with('#') {
                 continue;
             }

@@ -83,7 +83,7 @@ pub fn load(config: &Config) -> Result<Library, LibraryError> {
                     "create the directory or fix the path",
                 )
             })?
-            .filter_map(|e| e.ok())
+            .flatten()
             .filter(|e| e.file_name().to_str().is_some_and(|n| glob.is_match(n)))
             .map(|e| dir.join(e.file_name()))
             .collect();

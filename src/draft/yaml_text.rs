@@ -42,7 +42,7 @@ fn is_plain_safe(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if !(first.is_ascii_alphanumeric()) || s.ends_with(' ') {
+    if !first.is_ascii_alphanumeric() || s.ends_with(' ') {
         return false;
     }
     if !s
