@@ -108,6 +108,11 @@ pub struct TmConfig {
     pub command: Option<String>,
     /// mdBook's flag to skip a missing renderer (read by mdBook, ignored by tm).
     pub optional: Option<bool>,
+    /// The project's own threat-library files for `tm draft`, as paths or
+    /// file-name globs relative to the root (`threat-library/*.yaml`).
+    pub draft_library: Vec<String>,
+    /// Built-in threat-library entries `tm draft` leaves out, by id (`TL-S-001`).
+    pub draft_disable: Vec<String>,
 }
 
 impl Default for TmConfig {
@@ -127,6 +132,8 @@ impl Default for TmConfig {
             source_url: None,
             command: None,
             optional: None,
+            draft_library: Vec::new(),
+            draft_disable: Vec::new(),
         }
     }
 }

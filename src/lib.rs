@@ -13,6 +13,7 @@ pub mod cli;
 pub mod code;
 pub mod config;
 pub mod diagnostic;
+pub mod draft;
 pub mod escape;
 pub mod history;
 pub mod load;

@@ -76,6 +76,8 @@ fn effect(key: &str, x: &Value, y: &Value) -> ConfigEffect {
         "max-acceptance-days" => number_direction(x, y, false),
         // Output only: where the site goes and how it looks and links.
         "output-dir" | "theme" | "source-url" | "command" | "optional" => Neutral,
+        // What `tm draft` proposes; drafts are judged by the rules like any threat.
+        "draft-library" | "draft-disable" => Neutral,
         _ => Relaxed,
     }
 }
