@@ -145,7 +145,10 @@ pub fn has_html_tag(text: &str) -> bool {
         let start = from + at + 1;
         from = start;
         let rest = &text[start..];
-        if rest.len() >= 8 && rest[..8].eq_ignore_ascii_case("!doctype") {
+        if rest
+            .get(..8)
+            .is_some_and(|r| r.eq_ignore_ascii_case("!doctype"))
+        {
             return true;
         }
         let rest = rest.strip_prefix('/').unwrap_or(rest);
@@ -347,6 +350,7 @@ mod tests {
         assert!(!has_html_tag("a < b and c > d"));
         assert!(!has_html_tag("<{}>"));
         assert!(!has_html_tag("<unknown-tag>"));
+        assert!(!has_html_tag("<ééééé and <é"));
     }
 
     #[test]
