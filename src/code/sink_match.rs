@@ -65,6 +65,12 @@ impl FileVisitor<'_> {
         let syn::Expr::Path(p) = &*call.func else {
             return;
         };
+        if !SINKS.iter().any(|s| match s.pattern {
+            SinkPattern::Call(rows) => may_match(rows, &p.path),
+            _ => false,
+        }) {
+            return; // most calls: no row ends with this name, so skip the `use` resolution
+        }
         let called = self.called(&p.path);
         let site = Site {
             args: call.args.iter().collect(),
@@ -81,6 +87,14 @@ impl FileVisitor<'_> {
     /// variable makes it a joined path.
     pub(super) fn method_facts(&mut self, call: &syn::ExprMethodCall) {
         let name = call.method.to_string();
+        let named = |s: &Sink| match s.pattern {
+            SinkPattern::Method(names) => names.contains(&name.as_str()),
+            SinkPattern::ChainedMethod { methods, .. } => methods.contains(&name.as_str()),
+            _ => false,
+        };
+        if name != "push" && !SINKS.iter().any(named) {
+            return;
+        }
         if name == "push"
             && let Some(var) = variable(&call.receiver)
             && self.locals.paths.contains(&var)
@@ -94,7 +108,14 @@ impl FileVisitor<'_> {
             receiver: Some(&call.receiver),
             ..Site::default()
         };
-        let root = self.chain_start(&call.receiver);
+        let chained = SINKS.iter().any(|s| {
+            matches!(s.pattern, SinkPattern::ChainedMethod { methods, .. } if methods.contains(&name.as_str()))
+        });
+        let root = if chained {
+            self.chain_start(&call.receiver)
+        } else {
+            None
+        };
         let span = call.method.span();
         self.sink_rows(&site, (span, span), |s| match s.pattern {
             SinkPattern::Method(names) => names.contains(&name.as_str()),
@@ -133,6 +154,12 @@ impl FileVisitor<'_> {
                 };
                 self.sink_rows(&site, span, |s| matches!(s.pattern, SinkPattern::Format));
             }
+            return;
+        }
+        if !SINKS.iter().any(|s| match s.pattern {
+            SinkPattern::Macro(rows) => may_match(rows, &mac.path),
+            _ => false,
+        }) {
             return;
         }
         let called = self.called(&mac.path);
@@ -232,6 +259,12 @@ impl FileVisitor<'_> {
         if !name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
             return;
         }
+        if !SINKS.iter().any(|s| match s.pattern {
+            SinkPattern::Value(rows) => may_match(rows, &p.path),
+            _ => false,
+        }) {
+            return;
+        }
         let called = self.called(&p.path);
         self.sink_rows(
             &Site::default(),
@@ -274,11 +307,38 @@ impl FileVisitor<'_> {
         if path_value(init) {
             locals.paths.insert(name.clone());
         }
-        if let Some(root) = chain_root(init) {
+        if let Some(root) = chain_root(init)
+            && SINKS.iter().any(|s| {
+                matches!(s.pattern, SinkPattern::ChainedMethod { roots, .. } if may_match(roots, root))
+            })
+        {
             let called = self.called(root);
             self.locals.chains.insert(name.clone(), called);
         }
     }
+}
+
+/// Whether a row suffix may name `path`, judged on its last one or two
+/// segments as written, before the costlier `use` resolution: the last
+/// segment must be the row's (or the row's is `*`, and then the one before
+/// must be the row's when the path has one).
+fn may_match(rows: &[&str], path: &syn::Path) -> bool {
+    let mut written = path.segments.iter().rev();
+    let Some(last) = written.next() else {
+        return false;
+    };
+    let before = written.next();
+    rows.iter().any(|row| {
+        let mut want = row.rsplit("::");
+        match want.next() {
+            Some("*") => match (want.next(), before) {
+                (Some(w), Some(b)) => w == "*" || b.ident == w,
+                _ => true,
+            },
+            Some(w) => last.ident == w,
+            None => false,
+        }
+    })
 }
 
 /// Whether a bound value is SQL text (`String::from("SELECT …")`, `format!("SELECT …")`).
