@@ -153,6 +153,23 @@ fn screaming(name: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The first string literal among a macro's first tokens (`format!("…", x)`,
+/// `write!(out, "…")`), read without parsing the body: the cheap look that
+/// decides whether the body is worth parsing.
+pub(super) fn first_literal(mac: &syn::Macro) -> Option<String> {
+    mac.tokens
+        .clone()
+        .into_iter()
+        .take(16)
+        .find_map(|t| match t {
+            proc_macro2::TokenTree::Literal(lit) => match syn::Lit::new(lit) {
+                syn::Lit::Str(s) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+}
+
 /// The template of a formatting macro: its literal and whether a computed
 /// value goes in (an argument that is not constant, or an inline `{name}`
 /// that is not a constant's).
@@ -280,7 +297,8 @@ pub(super) fn joined(e: &syn::Expr, cx: &SinkContext) -> bool {
                 .last()
                 .is_some_and(|s| s.ident == "format") =>
         {
-            format_template(&m.mac).is_some_and(|t| t.computed)
+            first_literal(&m.mac).is_some_and(|t| t.contains(['/', '\\', '.']))
+                && format_template(&m.mac).is_some_and(|t| t.computed)
         }
         syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => !constant(e),
         _ => false,

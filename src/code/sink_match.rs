@@ -11,10 +11,10 @@ use proc_macro2::Span as TokenSpan;
 use super::detect::path_ends_with;
 use super::detector_match::{CalledPath, chain_root, path_span};
 use super::sink_args::{
-    SinkContext, Site, Template, concat_literal, constant, format_template, joined, path_value,
-    variable,
+    SinkContext, Site, Template, concat_literal, constant, first_literal, format_template, joined,
+    path_value, variable,
 };
-use super::sink_text::looks_like_sql;
+use super::sink_text::{has_html_tag, looks_like_sql};
 use super::sinks::{SINKS, Sink, SinkArgs, SinkPattern};
 use super::visitor::FileVisitor;
 
@@ -147,7 +147,9 @@ impl FileVisitor<'_> {
         let name = last.ident.to_string();
         let span = path_span(&mac.path);
         if FORMAT_MACROS.contains(&name.as_str()) {
-            if let Some(template) = format_template(mac) {
+            // Parse the body only when its template could be SQL or HTML.
+            let worth = first_literal(mac).is_some_and(|t| looks_like_sql(&t) || has_html_tag(&t));
+            if worth && let Some(template) = format_template(mac) {
                 let site = Site {
                     template: Some(template),
                     ..Site::default()
@@ -344,9 +346,7 @@ fn may_match(rows: &[&str], path: &syn::Path) -> bool {
 /// Whether a bound value is SQL text (`String::from("SELECT …")`, `format!("SELECT …")`).
 fn sql_text(e: &syn::Expr) -> bool {
     match e {
-        syn::Expr::Macro(m) => {
-            format_template(&m.mac).is_some_and(|t| t.texts.iter().any(|s| looks_like_sql(s)))
-        }
+        syn::Expr::Macro(m) => first_literal(&m.mac).is_some_and(|s| looks_like_sql(&s)),
         other => concat_literal(other).is_some_and(|s| looks_like_sql(&s)),
     }
 }
