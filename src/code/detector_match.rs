@@ -9,9 +9,10 @@ use super::visitor::FileVisitor;
 
 /// A called path after `use` expansion; `loose` when it is an unimported
 /// `Type::f` and a glob `use` is in scope.
-struct CalledPath {
-    full: Vec<String>,
-    loose: bool,
+#[derive(Debug, Clone)]
+pub(super) struct CalledPath {
+    pub(super) full: Vec<String>,
+    pub(super) loose: bool,
 }
 
 impl CalledPath {
@@ -19,7 +20,7 @@ impl CalledPath {
     /// tail. A path through `crate::`, `self::` or `super::` is the crate's
     /// own (`crate::file::File::open`), never the library call a named row
     /// means; wildcard rows (`*::parse` on a clap type) still match it.
-    fn matches(&self, suffixes: &[&str]) -> bool {
+    pub(super) fn matches(&self, suffixes: &[&str]) -> bool {
         let own = self
             .full
             .first()
@@ -35,7 +36,7 @@ impl CalledPath {
 
 impl FileVisitor<'_> {
     /// A called path, resolved once for matching against every detector row.
-    fn called(&self, path: &syn::Path) -> CalledPath {
+    pub(super) fn called(&self, path: &syn::Path) -> CalledPath {
         let (full, imported) = self.resolve(path);
         let loose = !imported && self.uses.has_glob() && full.len() >= 2;
         CalledPath { full, loose }
@@ -192,7 +193,7 @@ pub(super) fn expression_arguments(
 
 /// The path called at the start of a method chain
 /// (`OpenOptions::new().read(true).open(p)` → `OpenOptions::new`).
-fn chain_root(expr: &syn::Expr) -> Option<&syn::Path> {
+pub(super) fn chain_root(expr: &syn::Expr) -> Option<&syn::Path> {
     match expr {
         syn::Expr::MethodCall(m) => chain_root(&m.receiver),
         syn::Expr::Call(c) => match &*c.func {
@@ -206,7 +207,7 @@ fn chain_root(expr: &syn::Expr) -> Option<&syn::Path> {
 }
 
 /// The tokens of a path, first segment to last.
-fn path_span(path: &syn::Path) -> (TokenSpan, TokenSpan) {
+pub(super) fn path_span(path: &syn::Path) -> (TokenSpan, TokenSpan) {
     let first = path
         .segments
         .first()

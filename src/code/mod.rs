@@ -30,6 +30,10 @@ mod macro_statics;
 mod parsed;
 mod route;
 mod scope;
+mod sink_args;
+mod sink_match;
+mod sink_text;
+pub mod sinks;
 mod visitor;
 
 pub use detect::{DETECTORS, Detector, EntryKind};
@@ -179,6 +183,7 @@ impl SourceIndex {
         }
         let mut types = ImplTypes::new(&symbols);
         let mut entry_points = Vec::new();
+        let mut facts = Vec::new();
         for (file, p) in &parsed {
             let module = modules.get(file);
             if module.is_some_and(|m| !m.runtime) || is_test_dir(file) {
@@ -194,18 +199,36 @@ impl SourceIndex {
                     detector: e.detector.id,
                     kind: e.detector.kind,
                     what: e.detector.what,
-                    symbol: module.map(|m| types.entry_symbol(&m.path, e)),
+                    symbol: module.map(|m| types.symbol(&m.path, e.owner.as_ref(), &e.enclosing)),
                     marker: e.marker.clone(),
                     route: e.route.clone(),
                 });
             }
+            for f in p.facts.iter().filter(|f| !f.in_test) {
+                facts.push(CodeFact {
+                    file: file.clone(),
+                    span: f.span,
+                    kind: f.sink.kind,
+                    detector: f.sink.id,
+                    what: f.sink.what,
+                    symbol: module.map(|m| types.symbol(&m.path, f.owner.as_ref(), &f.enclosing)),
+                });
+            }
         }
+        facts.sort_by(|a, b| {
+            (&a.file, a.span.line, a.span.column, a.kind).cmp(&(
+                &b.file,
+                b.span.line,
+                b.span.column,
+                b.kind,
+            ))
+        });
         (
             SourceIndex {
                 files,
                 symbols,
                 entry_points,
-                facts: Vec::new(),
+                facts,
                 stats,
             },
             diagnostics,
@@ -363,16 +386,20 @@ impl<'a> ImplTypes<'a> {
         }
     }
 
-    /// The item around an entry point (`app::server::Server::run`); in an
-    /// `impl` for a type outside the tree, the module around the block.
-    fn entry_symbol(&mut self, module: &[String], e: &parse::FoundEntry) -> String {
-        match &e.owner {
-            Some(owner) => self
-                .item_path(module, owner, &e.enclosing)
-                .unwrap_or_else(|| {
-                    join_path(module, &e.enclosing[..owner.within.min(e.enclosing.len())])
-                }),
-            None => join_path(module, &e.enclosing),
+    /// The item around an entry point or code fact (`app::server::Server::run`),
+    /// from its `enclosing` items and `impl` `owner`; in an `impl` for a type
+    /// outside the tree, the module around the block.
+    fn symbol(
+        &mut self,
+        module: &[String],
+        owner: Option<&ImplOwner>,
+        enclosing: &[String],
+    ) -> String {
+        match owner {
+            Some(owner) => self.item_path(module, owner, enclosing).unwrap_or_else(|| {
+                join_path(module, &enclosing[..owner.within.min(enclosing.len())])
+            }),
+            None => join_path(module, enclosing),
         }
     }
 }

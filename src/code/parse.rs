@@ -12,7 +12,7 @@ use super::visitor::FileVisitor;
 use crate::diagnostic::Span;
 
 pub use super::parsed::{
-    FileItem, FoundEntry, ImplOwner, ItemKind, ModDecl, ParsedFile, Place, ReExport,
+    FileItem, FoundEntry, FoundFact, ImplOwner, ItemKind, ModDecl, ParsedFile, Place, ReExport,
 };
 
 /// Why a file could not be parsed, and where.

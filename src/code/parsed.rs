@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::detect::Detector;
+use super::sinks::Sink;
 use crate::diagnostic::Span;
 
 /// What sort of item a symbol names.
@@ -148,4 +149,21 @@ pub struct ParsedFile {
     pub reexports: Vec<ReExport>,
     /// Entry points, in file order.
     pub entries: Vec<FoundEntry>,
+    /// Code facts (sinks), in file order.
+    pub facts: Vec<FoundFact>,
+}
+
+/// A code fact found in a file, before the index names its enclosing item.
+#[derive(Debug, Clone)]
+pub struct FoundFact {
+    /// The sink row that matched.
+    pub sink: &'static Sink,
+    /// Where, in the Rust file.
+    pub span: Span,
+    /// The enclosing items inside the file, as for [`FoundEntry::enclosing`].
+    pub enclosing: Vec<String>,
+    /// The `impl` block's type, as for [`FoundEntry::owner`].
+    pub owner: Option<ImplOwner>,
+    /// Inside `#[cfg(test)]` or a `#[test]` function.
+    pub in_test: bool,
 }

@@ -11,12 +11,16 @@ use syn::visit::{self, Visit};
 
 use super::attributes::{has_attribute, is_cfg_test, is_test_fn, path_attribute};
 use super::detect::{DETECTORS, Detector, EntryKind, Pattern};
+use super::fact::FactKind;
 use super::line_index::LineIndex;
 use super::macro_statics::{is_static_macro, parse_macro_statics};
 use super::parsed::{
-    FileItem, FoundEntry, ImplOwner, ItemKind, ModDecl, ParsedFile, Place, ReExport,
+    FileItem, FoundEntry, FoundFact, ImplOwner, ItemKind, ModDecl, ParsedFile, Place, ReExport,
 };
 use super::scope::{UseLayer, UseScope, ident_name, use_bindings};
+use super::sink_match::Locals;
+use super::sink_text::unguessable_name;
+use super::sinks::Sink;
 use super::suppress::Markers;
 
 /// Walks one syntax tree, collecting items, module declarations and entry points.
@@ -28,6 +32,10 @@ pub(super) struct FileVisitor<'a> {
     markers: OnceCell<Markers>,
     /// (line, kind) of the entries found so far: one entry per line and kind.
     seen: HashSet<(u32, EntryKind)>,
+    /// (line, kind) of the code facts found so far: one fact per line and kind.
+    facts_seen: HashSet<(u32, FactKind)>,
+    /// What the sink matching knows of the function it is in.
+    pub(super) locals: Locals,
     /// `use` names in scope.
     pub(super) uses: UseScope,
     /// The `impl` block we are in: its type, for `Self` and item placement.
@@ -65,6 +73,8 @@ impl<'a> FileVisitor<'a> {
             lines: LineIndex::new(text),
             markers: OnceCell::new(),
             seen: HashSet::new(),
+            facts_seen: HashSet::new(),
+            locals: Locals::default(),
             uses: UseScope::new(UseLayer::of_items(&ast.items)),
             owner: None,
             stmt_line: None,
@@ -140,6 +150,31 @@ impl<'a> FileVisitor<'a> {
         self.out.entries.last_mut()
     }
 
+    /// Records a code fact found by `sink` on the tokens `first..=last`.
+    pub(super) fn fact(&mut self, sink: &'static Sink, (first, last): (TokenSpan, TokenSpan)) {
+        let span = self.lines.span_between(first, last);
+        if !self.facts_seen.insert((span.line, sink.kind)) {
+            return;
+        }
+        let named = self.scope.iter().take_while(|s| *s != UNNAMED).count();
+        self.out.facts.push(FoundFact {
+            sink,
+            span,
+            enclosing: self.scope[..named].to_vec(),
+            owner: self.owner.clone().filter(|_| named == self.scope.len()),
+            in_test: self.test_depth > 0,
+        });
+    }
+
+    /// Whether the function or type we are in, or the variable or field being
+    /// initialised, is named for something unguessable (`fn new_token`).
+    pub(super) fn unguessable_here(&self) -> bool {
+        self.scope[self.modules..]
+            .iter()
+            .chain(&self.locals.bindings)
+            .any(|n| unguessable_name(n))
+    }
+
     /// A path as written, with its first segment expanded through `use`
     /// (`Self` is the `impl` block's type), and whether that expansion
     /// happened: a bare name that no `use` imports may come from a glob.
@@ -170,7 +205,9 @@ impl<'a> FileVisitor<'a> {
     /// Runs `body` as the code of a function or initialiser.
     fn in_body(&mut self, body: impl FnOnce(&mut Self)) {
         self.fn_depth += 1;
+        let outer = std::mem::take(&mut self.locals);
         body(self);
+        self.locals = outer;
         self.fn_depth -= 1;
     }
 
@@ -250,6 +287,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                 }
             }
             v.fn_attributes(&f.attrs, is_main);
+            v.signature_facts(&f.sig);
             v.in_body(|v| v.visit_block(&f.block));
         });
     }
@@ -300,6 +338,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
         let test = is_test_fn(&f.attrs);
         self.scoped(ident_name(&f.sig.ident), false, test, |v| {
             v.fn_attributes(&f.attrs, false);
+            v.signature_facts(&f.sig);
             v.in_body(|v| v.visit_block(&f.block));
         });
     }
@@ -395,10 +434,12 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         self.call_entries(call);
+        self.call_facts(call);
         visit::visit_expr_call(self, call);
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.method_facts(call);
         if self.method_call_entries(call) {
             visit::visit_expr_method_call(self, call);
         } else {
@@ -410,6 +451,7 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         self.macro_entries(mac);
+        self.macro_facts(mac);
         // `println!("{}", fs::read_to_string(p)?)`: the arguments of the
         // standard expression-taking macros are code like any other.
         if let Some(args) = super::detector_match::expression_arguments(mac) {
@@ -417,6 +459,42 @@ impl<'ast> Visit<'ast> for FileVisitor<'_> {
                 self.visit_expr(arg);
             }
         }
+    }
+
+    fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+        if !self.concat_facts(b) {
+            visit::visit_expr_binary(self, b);
+        }
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        self.value_facts(p);
+        visit::visit_expr_path(self, p);
+    }
+
+    fn visit_expr_unsafe(&mut self, u: &'ast syn::ExprUnsafe) {
+        self.unsafe_fact(u.unsafe_token.span);
+        visit::visit_expr_unsafe(self, u);
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let names = super::sink_match::bound_names(&local.pat);
+        let depth = self.locals.bindings.len();
+        self.locals.bindings.extend(names.iter().cloned());
+        visit::visit_local(self, local);
+        self.locals.bindings.truncate(depth);
+        if let Some(init) = &local.init {
+            self.bind(&names, &init.expr);
+        }
+    }
+
+    fn visit_field_value(&mut self, f: &'ast syn::FieldValue) {
+        let depth = self.locals.bindings.len();
+        if let syn::Member::Named(n) = &f.member {
+            self.locals.bindings.push(n.to_string());
+        }
+        visit::visit_field_value(self, f);
+        self.locals.bindings.truncate(depth);
     }
 }
 

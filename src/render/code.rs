@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::context::{ElementNames, Link, mitigation_anchor, model_href};
 use super::markdown::inline_html;
-use crate::code::{CodeReport, ElementCode, EntryKind, ItemKind, ModelCode, source_url};
+use crate::code::{CodeReport, ElementCode, EntryKind, FactKind, ItemKind, ModelCode, source_url};
 
 /// Turns a file and line into a link, when `source-url` and the commit allow.
 #[derive(Debug, Clone, Copy)]
@@ -68,6 +68,21 @@ pub struct ElementCodeRow {
     pub paths: Vec<PathRow>,
     /// Each symbol with its definitions.
     pub symbols: Vec<SymbolRow>,
+    /// The code facts (sinks) in the covered code, by file and line.
+    pub facts: Vec<FactRow>,
+}
+
+/// One code fact in an element's covered code.
+#[derive(Debug, Serialize)]
+pub struct FactRow {
+    /// The kind's kebab-case name (`sql-built`).
+    pub kind: FactKind,
+    /// What the detector row found, as inline HTML (its Markdown code spans rendered).
+    pub what_html: String,
+    /// The enclosing item, when known.
+    pub symbol: Option<String>,
+    /// File and line.
+    pub at: SourceRef,
 }
 
 /// One `code.paths` glob.
@@ -142,6 +157,16 @@ pub(super) fn model_section(
                                 at: links.at(&d.file, Some(d.line)),
                             })
                             .collect(),
+                    })
+                    .collect(),
+                facts: e
+                    .facts
+                    .iter()
+                    .map(|f| FactRow {
+                        kind: f.kind,
+                        what_html: inline_html(f.what),
+                        symbol: f.symbol.clone(),
+                        at: links.at(&f.file, Some(f.span.line)),
                     })
                     .collect(),
             })
