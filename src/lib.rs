@@ -14,6 +14,7 @@ pub mod code;
 pub mod config;
 pub mod diagnostic;
 pub mod escape;
+pub mod export;
 pub mod history;
 pub mod load;
 pub mod model;

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod diff;
+mod export;
 mod history;
 mod init;
 pub mod output;
@@ -107,6 +108,9 @@ pub enum Command {
     Init(init::InitArgs),
     /// Print the JSON Schema of the model format, for editor completion.
     Schema(schema::SchemaArgs),
+    /// Write a Markdown report, issue payloads, JSON, CSV or SARIF.
+    #[command(after_help = EXIT_CODES)]
+    Export(export::ExportArgs),
 }
 
 /// How a command ended, when it ran to completion.
@@ -172,6 +176,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(args) => init::run(&args),
         Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

@@ -76,6 +76,8 @@ fn effect(key: &str, x: &Value, y: &Value) -> ConfigEffect {
         "max-acceptance-days" => number_direction(x, y, false),
         // Output only: where the site goes and how it looks and links.
         "output-dir" | "theme" | "source-url" | "command" | "optional" => Neutral,
+        // What `tm export issues` writes: output only, no check depends on it.
+        "issues-severity" | "jira-project" => Neutral,
         _ => Relaxed,
     }
 }
