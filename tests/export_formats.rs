@@ -96,7 +96,11 @@ fn every_format_is_deterministic() {
         let model: &[&str] = if format == "markdown" { &["shop"] } else { &[] };
         let mut args = vec!["export", format];
         args.extend_from_slice(model);
-        assert_eq!(ok(&p, &args), ok(&p, &args), "{format} differs between runs");
+        assert_eq!(
+            ok(&p, &args),
+            ok(&p, &args),
+            "{format} differs between runs"
+        );
     }
 }
 
@@ -109,13 +113,27 @@ fn markdown_report_has_every_item_escaped_and_a_mermaid_diagram() {
     }
     assert!(md.contains("```mermaid\nflowchart LR\n"), "{md}");
     assert!(md.contains("subgraph z0[\"internet\"]"), "{md}");
-    assert!(md.contains("==>|\"⚠ crosses boundary: f-in"), "crossing flow: {md}");
-    assert!(md.contains("==>|\"⚠ crosses boundary: f-pay\"| x0"), "cross-model flow: {md}");
+    assert!(
+        md.contains("==>|\"⚠ crosses boundary: f-in"),
+        "crossing flow: {md}"
+    );
+    assert!(
+        md.contains("==>|\"⚠ crosses boundary: f-pay\"| x0"),
+        "cross-model flow: {md}"
+    );
     assert!(md.contains("-->|\"f-db\"|"), "inside flow: {md}");
-    assert!(!md.contains("<script>") && !md.contains("<b>"), "raw HTML: {md}");
+    assert!(
+        !md.contains("<script>") && !md.contains("<b>"),
+        "raw HTML: {md}"
+    );
     assert!(!md.contains("\n@"), "{md}");
     // The accepted risk with its expiry, the drafted threat marked.
-    assert!(md.contains("| `T-3` | @\u{2060}admin tampers | Ann | 2026-10-01 | 2027-01-01 | low value \\| ok |"), "{md}");
+    assert!(
+        md.contains(
+            "| `T-3` | @\u{2060}admin tampers | Ann | 2026-10-01 | 2027-01-01 | low value \\| ok |"
+        ),
+        "{md}"
+    );
     assert!(md.contains("**drafted** from `TL-I-001`"), "{md}");
     // Every table row has the header's number of cells.
     let mut columns = 0;
@@ -130,7 +148,10 @@ fn markdown_report_has_every_item_escaped_and_a_mermaid_diagram() {
         }
         assert_eq!(cells, columns, "ragged row {line:?}");
     }
-    assert!(md.contains("no git history"), "{md}");
+    assert!(
+        md.contains("not a git repository"),
+        "history says why it is missing: {md}"
+    );
 }
 
 #[test]
@@ -165,17 +186,29 @@ fn csv_has_one_row_per_threat_and_no_formula_cell() {
     let csv = ok(&p, &["export", "csv"]);
     assert!(csv.ends_with("\r\n"));
     let header = csv.lines().next().expect("header");
-    assert!(header.starts_with("model,threat,target,target kind,stride,title,"), "{header}");
+    assert!(
+        header.starts_with("model,threat,target,target kind,stride,title,"),
+        "{header}"
+    );
     // The quoted multi-line title spans two physical lines: count records.
     assert_eq!(csv.matches("\r\n").count(), 1 + 3, "{csv}");
-    assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil\"\") | pipe\""), "{csv}");
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil\"\") | pipe\""),
+        "{csv}"
+    );
     assert!(csv.contains(",\"'-2+3 leak\nsecond line\","), "{csv}");
     assert!(csv.contains(",'@admin tampers,"), "{csv}");
-    assert!(csv.contains("shop,T-1,api,component,spoofing tampering,"), "{csv}");
+    assert!(
+        csv.contains("shop,T-1,api,component,spoofing tampering,"),
+        "{csv}"
+    );
     assert!(csv.contains("shop,T-2,f-in,flow,"), "{csv}");
     for field in csv.split([',', '\n']) {
         let cell = field.trim_start_matches('"').trim_start_matches(' ');
-        assert!(!cell.starts_with(['=', '+', '-', '@']), "formula cell {field:?}");
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@']),
+            "formula cell {field:?}"
+        );
     }
 }
 
@@ -190,12 +223,22 @@ fn json_validates_against_the_published_schema() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(doc["format"], "tm-export");
     assert_eq!(doc["version"], 1);
-    let ids: Vec<&str> = doc["models"].as_array().expect("models").iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = doc["models"]
+        .as_array()
+        .expect("models")
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["billing", "shop"], "sorted by id");
     assert_eq!(doc["questions"][0]["id"], "Q-1");
     assert_eq!(doc["questions"][0]["open"], true);
     let shop = &doc["models"][1];
-    let f_pay = shop["coverage"].as_array().unwrap().iter().find(|r| r["element"] == "f-pay").expect("f-pay");
+    let f_pay = shop["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["element"] == "f-pay")
+        .expect("f-pay");
     assert_eq!(f_pay["crosses-boundary"], true);
     // A broken document fails the schema: the test can fail.
     let mut broken = doc.clone();
@@ -224,7 +267,10 @@ fn output_inside_the_project_may_not_leave_it_through_a_link() {
     // A file the user names outside the project is written, atomically.
     let target = outside.path().join("direct.json");
     ok(&p, &["export", "json", "-o", target.to_str().unwrap()]);
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), ok(&p, &["export", "json"]));
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        ok(&p, &["export", "json"])
+    );
 }
 
 fn files_under(dir: &Path) -> BTreeMap<String, String> {
@@ -252,7 +298,11 @@ fn issue_payloads_have_stable_keys_and_change_only_with_their_treatment() {
     );
     let m1: serde_json::Value = serde_json::from_str(&first["shop/M-1.json"]).unwrap();
     let keys: Vec<&String> = m1.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["body", "labels", "title"], "GitHub's create-issue fields exactly");
+    assert_eq!(
+        keys,
+        ["body", "labels", "title"],
+        "GitHub's create-issue fields exactly"
+    );
     let body = m1["body"].as_str().unwrap();
     assert!(body.starts_with("<!-- tm:shop/M-1 -->\n"), "{body}");
     assert!(body.contains("SHOP-7"), "tracking: {body}");
@@ -260,7 +310,10 @@ fn issue_payloads_have_stable_keys_and_change_only_with_their_treatment() {
     // Same input: same files. One mitigation changed: only its payload.
     ok(&p, &["export", "issues", "-o", "issues2"]);
     assert_eq!(first, files_under(&p.root().join("issues2")));
-    p.write("models/shop.yaml", &SHOP.replace("tracking: SHOP-7", "tracking: SHOP-8"));
+    p.write(
+        "models/shop.yaml",
+        &SHOP.replace("tracking: SHOP-7", "tracking: SHOP-8"),
+    );
     ok(&p, &["export", "issues", "-o", "issues3"]);
     let third = files_under(&p.root().join("issues3"));
     assert_ne!(first["shop/M-1.json"], third["shop/M-1.json"]);
@@ -278,27 +331,40 @@ fn issue_payloads_for_gitlab_jira_and_markdown() {
     assert_eq!(code, 2, "no project key: {err}");
     let jira: serde_json::Value = serde_json::from_str(&ok(
         &p,
-        &["export", "issues", "--tracker", "jira", "--jira-project", "SEC"],
+        &[
+            "export",
+            "issues",
+            "--tracker",
+            "jira",
+            "--jira-project",
+            "SEC",
+        ],
     ))
     .unwrap();
     let fields = &jira[0]["fields"];
     assert_eq!(fields["project"]["key"], "SEC");
     assert_eq!(fields["issuetype"]["name"], "Task");
-    assert!(fields["description"].as_str().unwrap().starts_with("tm:shop/M-1\n"));
+    assert!(
+        fields["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("tm:shop/M-1\n")
+    );
     assert!(fields["summary"].is_string() && fields["labels"].is_array());
     let md = ok(&p, &["export", "issues", "--tracker", "markdown"]);
     assert!(md.starts_with("# \\[shop\\] Implement M-1"), "{md}");
     // The severity threshold: from `low`, the low open threat... is accepted, so still two.
-    let low: serde_json::Value = serde_json::from_str(&ok(
-        &p,
-        &["export", "issues", "--issues-severity", "low"],
-    ))
-    .unwrap();
+    let low: serde_json::Value =
+        serde_json::from_str(&ok(&p, &["export", "issues", "--issues-severity", "low"])).unwrap();
     assert_eq!(low.as_array().unwrap().len(), 2);
     let critical: serde_json::Value = serde_json::from_str(&ok(
         &p,
         &["export", "issues", "--issues-severity", "critical"],
     ))
     .unwrap();
-    assert_eq!(critical.as_array().unwrap().len(), 1, "T-2 is high, below critical");
+    assert_eq!(
+        critical.as_array().unwrap().len(),
+        1,
+        "T-2 is high, below critical"
+    );
 }

@@ -154,7 +154,7 @@ mod tests {
         .unwrap();
         let d = flowchart(&m);
         assert!(d.contains("subgraph z0[\"out\"]"), "{d}");
-        assert!(d.contains("c0[\"W#93;eb (client)\"]"), "{d}");
+        assert!(d.contains("c0[\"W#93;eb #40;client#41;\"]"), "{d}");
         assert!(d.contains("c0 ==>"), "f1 crosses: {d}");
         assert!(d.contains("c1 -->"), "f2 stays inside: {d}");
         assert!(

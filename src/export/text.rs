@@ -20,20 +20,57 @@ pub fn cell_code(text: &str) -> String {
     code_span(text).replace('|', "\\|")
 }
 
-/// Multi-line user text (a description, a rationale) as Markdown paragraphs
-/// that render as exactly that text: each paragraph is escaped inline, and a
-/// character that would start a block (list, heading underline, quote,
-/// numbered item) at the start of a paragraph is escaped as well.
+/// Multi-line user text (a description, a rationale, Markdown by the model
+/// format) as Markdown that shows exactly that text, keeping its shape:
+/// paragraphs and lines stay, a bullet (`- `, `* `, `+ `) or numbered item
+/// stays a list item and a heading becomes a bold line, with the rest of
+/// each line escaped inline. Any other character that would start a block
+/// (a heading underline, a quote, a list) is escaped; no user text reaches
+/// the output unescaped.
 pub fn paragraphs(text: &str) -> String {
     let mut out = Vec::new();
     for para in text.split("\n\n") {
-        let joined = para.split_whitespace().collect::<Vec<_>>().join(" ");
-        if joined.is_empty() {
-            continue;
+        let lines: Vec<String> = para
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(line)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if !lines.is_empty() {
+            out.push(lines.join("\n"));
         }
-        out.push(guard_block_start(&escape_inline(&joined)));
     }
     out.join("\n\n")
+}
+
+/// One line of [`paragraphs`].
+fn line(l: &str) -> String {
+    if let Some(rest) = ["- ", "* ", "+ "].iter().find_map(|m| l.strip_prefix(m)) {
+        return format!("- {}", guard_block_start(&escape_inline(rest.trim())));
+    }
+    let hashes = l.chars().take_while(|&c| c == '#').count();
+    if (1..=6).contains(&hashes)
+        && let Some(rest) = l[hashes..].strip_prefix(' ')
+    {
+        let rest = escape_inline(rest.trim().trim_end_matches('#').trim());
+        return if rest.is_empty() {
+            String::new()
+        } else {
+            format!("**{rest}**")
+        };
+    }
+    let digits = l.chars().take_while(char::is_ascii_digit).count();
+    if (1..=9).contains(&digits)
+        && let Some(rest) = l[digits..].strip_prefix(". ")
+    {
+        return format!(
+            "{}. {}",
+            &l[..digits],
+            guard_block_start(&escape_inline(rest.trim()))
+        );
+    }
+    guard_block_start(&escape_inline(l))
 }
 
 /// Escapes a block marker at the start of an inline-escaped line.
@@ -85,10 +122,11 @@ mod tests {
     #[test]
     fn paragraphs_do_not_start_blocks() {
         assert_eq!(
-            paragraphs("- item\n\n1. one\n\n# h"),
-            "\\- item\n\n1\\. one\n\n\\# h"
+            paragraphs("- *item*\n- two\n\n1. one\n\n## h <b>\n\ntext\n=== x\n> q"),
+            "- \\*item\\*\n- two\n\n1. one\n\n**h \\<b\\>**\n\ntext\n\\=== x\n\\> q"
         );
-        assert_eq!(paragraphs("line one\nline two"), "line one line two");
-        assert_eq!(paragraphs("=== x"), "\\=== x");
+        assert_eq!(paragraphs("line one\nline two"), "line one\nline two");
+        assert_eq!(paragraphs("-1 is\n1) x\n#"), "\\-1 is\n1\\) x\n\\#");
+        assert_eq!(paragraphs("## ##"), "");
     }
 }
