@@ -104,6 +104,11 @@ pub struct TmConfig {
     /// Link template for code on the site, e.g.
     /// `https://git.example/repo/blob/{commit}/{path}#L{line}`.
     pub source_url: Option<String>,
+    /// `tm export issues` writes a payload for each open threat without a
+    /// mitigation at or above this severity.
+    pub issues_severity: ThreatSeverity,
+    /// `tm export issues --tracker jira`: the Jira project key.
+    pub jira_project: Option<String>,
     /// mdBook's renderer command for this table (read by mdBook, ignored by tm).
     pub command: Option<String>,
     /// mdBook's flag to skip a missing renderer (read by mdBook, ignored by tm).
@@ -130,6 +135,8 @@ impl Default for TmConfig {
             rules: BTreeMap::new(),
             allow_unmodelled: Vec::new(),
             source_url: None,
+            issues_severity: ThreatSeverity::High,
+            jira_project: None,
             command: None,
             optional: None,
             draft_library: Vec::new(),

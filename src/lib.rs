@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod draft;
 pub mod escape;
+pub mod export;
 pub mod history;
 pub mod load;
 pub mod model;

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod diff;
 mod draft;
+mod export;
 mod history;
 mod init;
 pub mod output;
@@ -111,6 +112,9 @@ pub enum Command {
     /// Draft threats, mitigations and questions from the threat library and the code.
     #[command(after_help = EXIT_CODES)]
     Draft(draft::DraftArgs),
+    /// Write a Markdown report, issue payloads, JSON, CSV or SARIF.
+    #[command(after_help = EXIT_CODES)]
+    Export(export::ExportArgs),
 }
 
 /// How a command ended, when it ran to completion.
@@ -177,6 +181,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Draft(args) => draft::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

@@ -10,11 +10,18 @@ pub struct SchemaArgs {
     /// Write the schema to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Print the schema of `tm export json`'s document instead of the model format's.
+    #[arg(long)]
+    pub export: bool,
 }
 
 /// Prints or writes the schema.
 pub fn run(args: &SchemaArgs) -> Result<Outcome, CliError> {
-    let text = crate::load::schema_json();
+    let text = if args.export {
+        crate::export::json::schema_json()
+    } else {
+        crate::load::schema_json()
+    };
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| CliError::Other(format!("cannot write {}: {e}", path.display())))?,

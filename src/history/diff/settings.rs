@@ -78,6 +78,8 @@ fn effect(key: &str, x: &Value, y: &Value) -> ConfigEffect {
         "output-dir" | "theme" | "source-url" | "command" | "optional" => Neutral,
         // What `tm draft` proposes; drafts are judged by the rules like any threat.
         "draft-library" | "draft-disable" => Neutral,
+        // What `tm export issues` writes: output only, no check depends on it.
+        "issues-severity" | "jira-project" => Neutral,
         _ => Relaxed,
     }
 }
