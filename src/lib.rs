@@ -15,6 +15,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod escape;
 pub mod history;
+pub mod import;
+pub mod interchange;
 pub mod load;
 pub mod model;
 pub mod pattern;

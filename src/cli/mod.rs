@@ -3,7 +3,9 @@
 mod build;
 mod check;
 mod diff;
+mod export;
 mod history;
+mod import;
 mod init;
 pub mod output;
 mod queue;
@@ -107,6 +109,12 @@ pub enum Command {
     Init(init::InitArgs),
     /// Print the JSON Schema of the model format, for editor completion.
     Schema(schema::SchemaArgs),
+    /// Convert another tool's threat model (OTM, Threagile, TM-BOM, Threat Composer) into a tm model.
+    #[command(after_help = EXIT_CODES)]
+    Import(import::ImportArgs),
+    /// Export a model as OTM or TM-BOM JSON.
+    #[command(after_help = EXIT_CODES)]
+    Export(export::ExportArgs),
 }
 
 /// How a command ended, when it ran to completion.
@@ -172,6 +180,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(args) => init::run(&args),
         Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Import(args) => import::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

@@ -9,7 +9,7 @@ mod shape;
 mod strict;
 
 pub use file::{MAX_FILE_BYTES, load_model_text};
-pub use node::{Node, NodeValue};
+pub use node::{Node, NodeValue, yaml_options};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
