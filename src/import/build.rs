@@ -105,6 +105,47 @@ impl ModelBuilder {
         id
     }
 
+    /// A zone the source uses but never defines: created (zones are plain
+    /// names in tm), and the place noted in the report.
+    pub fn zone_or_create(
+        &mut self,
+        doc: &super::source::Document,
+        node: &crate::load::Node,
+        raw: &str,
+    ) -> Id {
+        if let Some(id) = self.ids.lookup("zone", raw) {
+            return id.clone();
+        }
+        let id = self.ids.alloc("zone", raw, "zone");
+        self.model.zones.push(id.clone());
+        self.report.note(format!(
+            "{}:{}:{}: trust zone `{}` is used but not defined; zone `{id}` created",
+            doc.file,
+            node.span.line,
+            node.span.column,
+            super::text::one_line(raw, 80)
+        ));
+        id
+    }
+
+    /// A reference the source makes to nothing it defines, where dropping
+    /// the link loses no element: listed in the report with its position.
+    pub fn dropped_link(
+        &mut self,
+        doc: &super::source::Document,
+        node: &crate::load::Node,
+        what: &str,
+        raw: &str,
+    ) {
+        self.report.unmapped.push(format!(
+            "{}:{}:{}: `{}` names no {what} defined in the file; the link was dropped",
+            doc.file,
+            node.span.line,
+            node.span.column,
+            super::text::one_line(raw, 80)
+        ));
+    }
+
     /// Whether the synthetic system component was created.
     pub fn has_system_component(&self) -> bool {
         self.system.is_some()

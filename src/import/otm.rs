@@ -224,11 +224,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
                 .map(|a| text_items(a, key))
                 .unwrap_or_default()
             {
-                let d = b
-                    .ids
-                    .lookup("data", &raw)
-                    .cloned()
-                    .ok_or_else(|| dangling(doc, node, "asset", &raw))?;
+                let Some(d) = b.ids.lookup("data", &raw).cloned() else {
+                    b.dropped_link(doc, node, "asset", &raw);
+                    continue;
+                };
                 if !data.contains(&d) {
                     data.push(d);
                 }
@@ -293,11 +292,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
         }
         let mut data = Vec::new();
         for (raw, node) in text_items(f, "assets") {
-            let d = b
-                .ids
-                .lookup("data", &raw)
-                .cloned()
-                .ok_or_else(|| dangling(doc, node, "asset", &raw))?;
+            let Some(d) = b.ids.lookup("data", &raw).cloned() else {
+                b.dropped_link(doc, node, "asset", &raw);
+                continue;
+            };
             if !data.contains(&d) {
                 data.push(d);
             }
@@ -434,9 +432,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
             let Some(mraw) = text(m, "mitigation") else {
                 continue;
             };
-            let mid = b.ids.lookup("mitigation", &mraw).cloned().ok_or_else(|| {
-                dangling(doc, get(m, "mitigation").unwrap_or(m), "mitigation", &mraw)
-            })?;
+            let Some(mid) = b.ids.lookup("mitigation", &mraw).cloned() else {
+                b.dropped_link(doc, get(m, "mitigation").unwrap_or(m), "mitigation", &mraw);
+                continue;
+            };
             if let Some(ms) = text(m, "state") {
                 annotations.push(b.ann(format!("mitigations.{mid}.state"), ms.clone()));
                 mit_states.entry(mid.clone()).or_default().push(ms);

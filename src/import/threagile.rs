@@ -279,11 +279,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
         let mut data = Vec::new();
         for key in ["data_assets_processed", "data_assets_stored"] {
             for (d, node) in text_items(a, key) {
-                let did = b
-                    .ids
-                    .lookup("data", &d)
-                    .cloned()
-                    .ok_or_else(|| dangling(doc, node, "data asset", &d))?;
+                let Some(did) = b.ids.lookup("data", &d).cloned() else {
+                    b.dropped_link(doc, node, "data asset", &d);
+                    continue;
+                };
                 if !data.contains(&did) {
                     data.push(did);
                 }
@@ -313,11 +312,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
             let mut fdata = Vec::new();
             for key in ["data_assets_sent", "data_assets_received"] {
                 for (d, node) in text_items(link, key) {
-                    let did = b
-                        .ids
-                        .lookup("data", &d)
-                        .cloned()
-                        .ok_or_else(|| dangling(doc, node, "data asset", &d))?;
+                    let Some(did) = b.ids.lookup("data", &d).cloned() else {
+                        b.dropped_link(doc, node, "data asset", &d);
+                        continue;
+                    };
                     if !fdata.contains(&did) {
                         fdata.push(did);
                     }

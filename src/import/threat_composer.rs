@@ -94,10 +94,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
     let mut linked_assumptions: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for l in items(root, "assumptionLinks") {
         if let (Some(a), Some(t)) = (text(l, "assumptionId"), text(l, "linkedId")) {
-            let name = assumption_names.get(&a).cloned().ok_or_else(|| {
-                dangling(doc, get(l, "assumptionId").unwrap_or(l), "assumption", &a)
-            })?;
-            linked_assumptions.entry(t).or_default().push(name);
+            match assumption_names.get(&a).cloned() {
+                Some(name) => linked_assumptions.entry(t).or_default().push(name),
+                None => b.dropped_link(doc, get(l, "assumptionId").unwrap_or(l), "assumption", &a),
+            }
         }
     }
 
@@ -234,14 +234,14 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
         let (Some(m), Some(t)) = (text(l, "mitigationId"), text(l, "linkedId")) else {
             continue;
         };
-        let mid = mit_ids
-            .get(&m)
-            .cloned()
-            .ok_or_else(|| dangling(doc, get(l, "mitigationId").unwrap_or(l), "mitigation", &m))?;
-        let tid = threat_ids
-            .get(&t)
-            .cloned()
-            .ok_or_else(|| dangling(doc, get(l, "linkedId").unwrap_or(l), "threat", &t))?;
+        let Some(mid) = mit_ids.get(&m).cloned() else {
+            b.dropped_link(doc, get(l, "mitigationId").unwrap_or(l), "mitigation", &m);
+            continue;
+        };
+        let Some(tid) = threat_ids.get(&t).cloned() else {
+            b.dropped_link(doc, get(l, "linkedId").unwrap_or(l), "threat", &t);
+            continue;
+        };
         if let Some(th) = b.model.threats.iter_mut().find(|x| x.id == tid) {
             if !th.mitigations.contains(&mid) {
                 th.mitigations.push(mid);
@@ -271,15 +271,4 @@ fn statement_of(t: &Node) -> String {
         part("threatImpact")
     );
     one_line(&s, 2000)
-}
-
-fn dangling(doc: &Document, node: &Node, what: &str, raw: &str) -> ImportError {
-    ImportError::Source(doc.error(
-        node,
-        format!(
-            "`{}` names no {what} defined in this file",
-            one_line(raw, 80)
-        ),
-        &format!("define the {what} or correct the reference"),
-    ))
 }

@@ -148,12 +148,7 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
                 )
             })?;
             let raw = node.value.scalar_text().unwrap_or_default();
-            between.push(
-                b.ids
-                    .lookup("zone", &raw)
-                    .cloned()
-                    .ok_or_else(|| dangling(doc, node, "trust zone", &raw))?,
-            );
+            between.push(b.zone_or_create(doc, node, &raw));
         }
         let (id, _) = b.id(
             "boundary",
@@ -199,12 +194,7 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
             let zone = match get(e, "trust_zone") {
                 Some(node) => {
                     let z = node.value.scalar_text().unwrap_or_default();
-                    Some(
-                        b.ids
-                            .lookup("zone", &z)
-                            .cloned()
-                            .ok_or_else(|| dangling(doc, node, "trust zone", &z))?,
-                    )
+                    Some(b.zone_or_create(doc, node, &z))
                 }
                 None => None,
             };
@@ -260,11 +250,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
         for p in items(d, "placements") {
             if let Some(node) = get(p, "data_store") {
                 let store = node.value.scalar_text().unwrap_or_default();
-                let cid = b
-                    .ids
-                    .lookup("component", &store)
-                    .cloned()
-                    .ok_or_else(|| dangling(doc, node, "data store", &store))?;
+                let Some(cid) = b.ids.lookup("component", &store).cloned() else {
+                    b.dropped_link(doc, node, "data store", &store);
+                    continue;
+                };
                 if let Some(c) = b.model.components.iter_mut().find(|c| c.id == cid) {
                     if !c.data.contains(&id) {
                         c.data.push(id.clone());
@@ -306,11 +295,11 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
             })?;
             let obj_node = get(node, "object").unwrap_or(node);
             let obj = obj_node.value.scalar_text().unwrap_or_default();
-            ends.push(
-                b.ids.lookup("component", &obj).cloned().ok_or_else(|| {
-                    dangling(doc, obj_node, "actor, component or data store", &obj)
-                })?,
-            );
+            let end = match b.ids.lookup("component", &obj).cloned() {
+                Some(id) => id,
+                None => created_endpoint(doc, &mut b, obj_node, &obj),
+            };
+            ends.push(end);
         }
         let mut annotations: Vec<_> = kept.into_iter().collect();
         annotations.extend(leftovers(
@@ -370,12 +359,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
         let raw = required(doc, t, "symbolic_name", "threat")?;
         let mut targets = Vec::new();
         for (c, node) in text_items(t, "components_affected") {
-            targets.push(
-                b.ids
-                    .lookup("component", &c)
-                    .cloned()
-                    .ok_or_else(|| dangling(doc, node, "component", &c))?,
-            );
+            match b.ids.lookup("component", &c).cloned() {
+                Some(id) => targets.push(id),
+                None => b.dropped_link(doc, node, "component", &c),
+            }
         }
         if targets.is_empty() {
             targets.push(b.system_component());
@@ -457,9 +444,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
             ));
         }
         for (t, node) in text_items(c, "threats") {
-            let ids = split
-                .get(&t)
-                .ok_or_else(|| dangling(doc, node, "threat", &t))?;
+            let Some(ids) = split.get(&t) else {
+                b.dropped_link(doc, node, "threat", &t);
+                continue;
+            };
             for tid in ids {
                 if let Some(th) = b.model.threats.iter_mut().find(|x| &x.id == tid) {
                     th.mitigations.push(id.clone());
@@ -495,6 +483,23 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
         b.model.mitigations.len(),
         vec![],
     );
+    let comps_now = b.model.components.len();
+    if let Some(c) = b.report.counts.iter_mut().find(|c| c.what == "components") {
+        if c.imported != comps_now {
+            c.why.push(format!("{} elements used but not defined (or added for untargeted threats) were created (see notes)", comps_now - c.imported));
+            c.imported = comps_now;
+        }
+    }
+    let zones_now = b.model.zones.len();
+    if let Some(c) = b.report.counts.iter_mut().find(|c| c.what == "trust zones") {
+        if c.imported != zones_now {
+            c.why.push(format!(
+                "{} zones used but not defined were created (see notes)",
+                zones_now - c.imported
+            ));
+            c.imported = zones_now;
+        }
+    }
     if !risks.is_empty() {
         b.report.note(format!("{} risks: their likelihood, impact and level rate their threats; each is kept as a model annotation `risks.NAME`", risks.len()));
     }
@@ -508,6 +513,37 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
     })
 }
 
+/// A flow end the document names but never defines (the library's own
+/// examples do this): an external component, noted with its position.
+fn created_endpoint(doc: &Document, b: &mut ModelBuilder, node: &Node, raw: &str) -> Id {
+    let (id, kept) = b.id("component", raw, "external");
+    let mut annotations = vec![b.ann(SECTION, "actors")];
+    annotations.extend(kept);
+    annotations.push(b.ann(
+        "tm-import.created",
+        "used as a data-flow end but not defined",
+    ));
+    b.model.components.push(Component {
+        id: id.clone(),
+        name: raw.to_owned(),
+        kind: ComponentKind::External,
+        zone: None,
+        description: None,
+        data: Vec::new(),
+        code: None,
+        not_applicable: Vec::new(),
+        annotations,
+    });
+    b.report.note(format!(
+        "{}:{}:{}: `{}` is a data-flow end but no actor, component or data store; external component `{id}` created",
+        doc.file,
+        node.span.line,
+        node.span.column,
+        one_line(raw, 80)
+    ));
+    id
+}
+
 fn required(doc: &Document, node: &Node, key: &str, what: &str) -> Result<String, ImportError> {
     text(node, key).ok_or_else(|| {
         ImportError::Source(doc.error(
@@ -516,15 +552,4 @@ fn required(doc: &Document, node: &Node, key: &str, what: &str) -> Result<String
             &format!("give every {what} a `{key}`"),
         ))
     })
-}
-
-fn dangling(doc: &Document, node: &Node, what: &str, raw: &str) -> ImportError {
-    ImportError::Source(doc.error(
-        node,
-        format!(
-            "`{}` names no {what} defined in this file",
-            one_line(raw, 80)
-        ),
-        &format!("define the {what} or correct the reference"),
-    ))
 }
