@@ -84,7 +84,7 @@ impl ImportReport {
             let mark = if c.source == c.imported { "=" } else { "≠" };
             let _ = writeln!(
                 out,
-                "  {:<12} source {:>4} {mark} model {:>4}",
+                "  {:<20} source {:>4} {mark} model {:>4}",
                 c.what, c.source, c.imported
             );
             for why in &c.why {
