@@ -74,17 +74,17 @@ impl Document {
         let looks_json = matches!(text.trim_start().chars().next(), Some('{' | '['));
         if looks_json {
             // serde_json gives the precise position of a JSON syntax error.
-            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                if e.is_syntax() || e.is_eof() {
-                    return Err(SourceError {
-                        file: file.to_owned(),
-                        line: u32::try_from(e.line()).unwrap_or(u32::MAX),
-                        column: u32::try_from(e.column()).unwrap_or(u32::MAX),
-                        message: format!("invalid JSON: {}", strip_position(&e.to_string())),
-                        help: "fix the syntax at that position (a missing comma, quote or bracket)"
-                            .to_owned(),
-                    });
-                }
+            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text)
+                && (e.is_syntax() || e.is_eof())
+            {
+                return Err(SourceError {
+                    file: file.to_owned(),
+                    line: u32::try_from(e.line()).unwrap_or(u32::MAX),
+                    column: u32::try_from(e.column()).unwrap_or(u32::MAX),
+                    message: format!("invalid JSON: {}", strip_position(&e.to_string())),
+                    help: "fix the syntax at that position (a missing comma, quote or bracket)"
+                        .to_owned(),
+                });
             }
         }
         // Tabs between JSON tokens are not YAML indentation; inside a JSON

@@ -242,10 +242,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
             b.dropped_link(doc, get(l, "linkedId").unwrap_or(l), "threat", &t);
             continue;
         };
-        if let Some(th) = b.model.threats.iter_mut().find(|x| x.id == tid) {
-            if !th.mitigations.contains(&mid) {
-                th.mitigations.push(mid);
-            }
+        if let Some(th) = b.model.threats.iter_mut().find(|x| x.id == tid)
+            && !th.mitigations.contains(&mid)
+        {
+            th.mitigations.push(mid);
         }
     }
     if !assumption_names.is_empty() {

@@ -236,10 +236,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
     b.report.count("components", n_elements, b.model.components.len(), vec![
         "actors, components and data stores are all tm components (annotation `section` says which)".into(),
     ]);
-    if n_elements == b.model.components.len() {
-        if let Some(c) = b.report.counts.last_mut() {
-            c.why.clear();
-        }
+    if n_elements == b.model.components.len()
+        && let Some(c) = b.report.counts.last_mut()
+    {
+        c.why.clear();
     }
 
     // Data sets; a placement on a data store adds the data to that component.
@@ -254,10 +254,10 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
                     b.dropped_link(doc, node, "data store", &store);
                     continue;
                 };
-                if let Some(c) = b.model.components.iter_mut().find(|c| c.id == cid) {
-                    if !c.data.contains(&id) {
-                        c.data.push(id.clone());
-                    }
+                if let Some(c) = b.model.components.iter_mut().find(|c| c.id == cid)
+                    && !c.data.contains(&id)
+                {
+                    c.data.push(id.clone());
                 }
             }
         }
@@ -484,21 +484,21 @@ pub fn import(doc: &Document) -> Result<Imported, ImportError> {
         vec![],
     );
     let comps_now = b.model.components.len();
-    if let Some(c) = b.report.counts.iter_mut().find(|c| c.what == "components") {
-        if c.imported != comps_now {
-            c.why.push(format!("{} elements used but not defined (or added for untargeted threats) were created (see notes)", comps_now - c.imported));
-            c.imported = comps_now;
-        }
+    if let Some(c) = b.report.counts.iter_mut().find(|c| c.what == "components")
+        && c.imported != comps_now
+    {
+        c.why.push(format!("{} elements used but not defined (or added for untargeted threats) were created (see notes)", comps_now - c.imported));
+        c.imported = comps_now;
     }
     let zones_now = b.model.zones.len();
-    if let Some(c) = b.report.counts.iter_mut().find(|c| c.what == "trust zones") {
-        if c.imported != zones_now {
-            c.why.push(format!(
-                "{} zones used but not defined were created (see notes)",
-                zones_now - c.imported
-            ));
-            c.imported = zones_now;
-        }
+    if let Some(c) = b.report.counts.iter_mut().find(|c| c.what == "trust zones")
+        && c.imported != zones_now
+    {
+        c.why.push(format!(
+            "{} zones used but not defined were created (see notes)",
+            zones_now - c.imported
+        ));
+        c.imported = zones_now;
     }
     if !risks.is_empty() {
         b.report.note(format!("{} risks: their likelihood, impact and level rate their threats; each is kept as a model annotation `risks.NAME`", risks.len()));

@@ -383,10 +383,10 @@ pub fn export(model: &Model) -> Value {
 
     let mut project = Map::new();
     for a in &model.annotations {
-        if a.origin == ORIGIN {
-            if let Some(k) = a.key.strip_prefix("project.") {
-                project.insert(k.to_owned(), annotation_json(&a.value));
-            }
+        if a.origin == ORIGIN
+            && let Some(k) = a.key.strip_prefix("project.")
+        {
+            project.insert(k.to_owned(), annotation_json(&a.value));
         }
     }
     project.insert("name".into(), json!(model.title));
