@@ -17,6 +17,8 @@ pub mod draft;
 pub mod escape;
 pub mod export;
 pub mod history;
+pub mod import;
+pub mod interchange;
 pub mod load;
 pub mod model;
 pub mod pattern;

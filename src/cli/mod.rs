@@ -6,6 +6,7 @@ mod diff;
 mod draft;
 mod export;
 mod history;
+mod import;
 mod init;
 pub mod output;
 mod queue;
@@ -112,7 +113,10 @@ pub enum Command {
     /// Draft threats, mitigations and questions from the threat library and the code.
     #[command(after_help = EXIT_CODES)]
     Draft(draft::DraftArgs),
-    /// Write a Markdown report, issue payloads, JSON, CSV or SARIF.
+    /// Convert another tool's threat model (OTM, Threagile, TM-BOM, Threat Composer) into a tm model.
+    #[command(after_help = EXIT_CODES)]
+    Import(import::ImportArgs),
+    /// Write a Markdown report, issue payloads, JSON, CSV, SARIF, OTM or TM-BOM.
     #[command(after_help = EXIT_CODES)]
     Export(export::ExportArgs),
 }
@@ -181,6 +185,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Draft(args) => draft::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
     }
 }

@@ -37,6 +37,10 @@ pub enum ExportFormat {
     Csv,
     /// The findings as SARIF 2.1.0, as `tm check --format sarif` prints them.
     Sarif,
+    /// Open Threat Model 0.2.0 JSON, one document per model.
+    Otm,
+    /// TM-BOM JSON (OWASP Threat Model Library schema v1.0.2), one document per model.
+    TmBom,
 }
 
 /// Settings of the `issues` format.
@@ -119,5 +123,37 @@ pub fn export(format: ExportFormat, input: &ExportInput<'_>) -> Rendered {
         ExportFormat::Json => Rendered::Document(json::render(input).into_bytes()),
         ExportFormat::Csv => Rendered::Document(csv::render(input).into_bytes()),
         ExportFormat::Sarif => Rendered::Document(sarif::render(input).into_bytes()),
+        ExportFormat::Otm => per_model(input, "otm.json", crate::interchange::otm::export),
+        ExportFormat::TmBom => per_model(input, "tm-bom.json", crate::interchange::tm_bom::export),
+    }
+}
+
+/// Another tool's document for each model (`src/interchange/`): one
+/// document when one model is exported, else one file per model under `-o DIR`.
+fn per_model(
+    input: &ExportInput<'_>,
+    extension: &str,
+    convert: fn(&crate::model::Model) -> serde_json::Value,
+) -> Rendered {
+    let mut files: Vec<ExportFile> = input
+        .models
+        .iter()
+        .map(|m| {
+            let mut text = serde_json::to_string_pretty(&convert(&m.model))
+                .expect("a JSON value always serialises");
+            text.push('\n');
+            ExportFile {
+                path: PathBuf::from(format!("{}.{extension}", m.model.id)),
+                bytes: text.into_bytes(),
+            }
+        })
+        .collect();
+    if files.len() == 1 {
+        Rendered::Document(files.remove(0).bytes)
+    } else {
+        Rendered::Files {
+            files,
+            stdout: None,
+        }
     }
 }
