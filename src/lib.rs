@@ -16,10 +16,13 @@ pub mod diagnostic;
 pub mod escape;
 pub mod history;
 pub mod load;
+pub mod mdbook;
 pub mod model;
 pub mod pattern;
+pub mod preview;
 pub mod project_root;
 pub mod render;
+pub mod serve;
 pub mod suggest;
 pub mod terminal;
 

@@ -2,12 +2,14 @@
 
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod history;
 mod init;
 pub mod output;
 mod queue;
 mod schema;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -33,6 +35,12 @@ pub struct Cli {
     /// When to colour the output: `auto` colours a terminal unless `NO_COLOR` is set.
     #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto, value_name = "WHEN")]
     pub color: clap::ColorChoice,
+    /// Print only errors: no notes, summaries or progress on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print timings of each stage on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -107,6 +115,12 @@ pub enum Command {
     Init(init::InitArgs),
     /// Print the JSON Schema of the model format, for editor completion.
     Schema(schema::SchemaArgs),
+    /// Preview the site on 127.0.0.1, rebuilt and reloaded on every change.
+    Serve(serve::ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff): `tm man > tm.1`.
+    Man(completions::ManArgs),
 }
 
 /// How a command ended, when it ran to completion.
@@ -164,6 +178,13 @@ pub enum CliError {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     output::set_color(cli.color);
+    output::set_verbosity(if cli.quiet {
+        output::Verbosity::Quiet
+    } else if cli.verbose {
+        output::Verbosity::Verbose
+    } else {
+        output::Verbosity::Normal
+    });
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
@@ -172,6 +193,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(args) => init::run(&args),
         Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => completions::run_man(&args),
     }
 }
 
