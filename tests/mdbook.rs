@@ -19,6 +19,7 @@ src = "src"
 stride-coverage = "warning"
 
 [preprocessor.tm]
+before = ["links"]
 "#;
 
 const MODEL: &str = r#"tm: 1

@@ -41,7 +41,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
         deny_drafts: args.deny_drafts,
     };
     let started = std::time::Instant::now();
+    let progress = super::progress::Progress::start("loading, indexing and checking");
     let build = SiteBuild::load(project_args.config()?, options)?;
+    drop(progress);
     super::output::timing("load, index and check", started);
     let started = std::time::Instant::now();
     let project = &build.analysis.project;
@@ -53,12 +55,14 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     };
     let findings = build.analysis.findings.with_path_prefix(&prefix);
     let report = render(&findings, Format::Human, &sources, false);
+    let progress = super::progress::Progress::start("reading git history and rendering");
     let written = if args.allow_errors {
         let site = crate::preview::render_showing_errors(&build)?;
         Some(build.write(&site, args.dest.as_deref(), args.force)?)
     } else {
         build.build(args.dest.as_deref(), args.force)?
     };
+    drop(progress);
     super::output::timing("render and write", started);
     match written {
         None => {

@@ -7,6 +7,7 @@ mod diff;
 mod history;
 mod init;
 pub mod output;
+mod progress;
 mod queue;
 mod schema;
 mod serve;
