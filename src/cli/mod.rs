@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn every_project_command_takes_dash_c_and_today() {
-        for cmd in ["check", "build", "diff", "history", "queue"] {
+        for cmd in ["check", "build", "diff", "history", "queue", "serve"] {
             let mut args = vec!["tm", cmd, "-C", "x", "--today", "2026-01-01"];
             if cmd == "history" {
                 args.push("m");

@@ -257,7 +257,7 @@ fn host_is_local(request: &Request, port: u16) -> bool {
     };
     let name = host
         .rsplit_once(':')
-        .filter(|(_, p)| *p == port.to_string())
+        .filter(|(_, p)| p.parse::<u16>() == Ok(port))
         .map_or(host, |(n, _)| n);
     matches!(name, "127.0.0.1" | "localhost")
 }
