@@ -14,7 +14,7 @@ use crate::history::{GitError, GitFacts, QueueOptions, review_drift};
 use crate::load::LoadError;
 use crate::project_root::{OutsideProject, ProjectRoot};
 use crate::render::theme::ThemeError;
-use crate::render::{self, RenderError, Site, SiteInputs, Theme, WriteError};
+use crate::render::{self, ExtraPage, RenderError, Site, SiteInputs, Theme, WriteError};
 
 /// Why a build could not run to the end (the models' own errors are not
 /// one: they are findings, see [`SiteBuild::has_errors`]).
@@ -100,6 +100,12 @@ impl SiteBuild {
     /// Renders the whole site in memory: history, review queue and HEAD are
     /// read from git first, so the renderer never runs git.
     pub fn render(&self) -> Result<Site, BuildError> {
+        self.render_with_pages(&[])
+    }
+
+    /// [`SiteBuild::render`] with pages other stages contribute (listed in
+    /// the navigation), such as the diagnostics page of a preview.
+    pub fn render_with_pages(&self, extra_pages: &[ExtraPage]) -> Result<Site, BuildError> {
         let project = &self.analysis.project;
         let theme = self.theme()?;
         let queue = QueueOptions {
@@ -113,7 +119,7 @@ impl SiteBuild {
             history: Some(&git.history),
             queue: Some(&git.queue),
             head: git.head.as_ref(),
-            extra_pages: &[],
+            extra_pages,
         };
         Ok(render::render(
             project,

@@ -20,10 +20,13 @@ pub mod history;
 pub mod import;
 pub mod interchange;
 pub mod load;
+pub mod mdbook;
 pub mod model;
 pub mod pattern;
+pub mod preview;
 pub mod project_root;
 pub mod render;
+pub mod serve;
 pub mod suggest;
 pub mod terminal;
 

@@ -26,6 +26,11 @@ pub struct BuildArgs {
     /// Treat draft models and drafted threats as errors.
     #[arg(long)]
     deny_drafts: bool,
+    /// Build the site even when the models have errors: every page gets an
+    /// error banner and `diagnostics.html` lists the findings. The errors are
+    /// printed and the exit code is 0 (a preview; `tm check` is the gate).
+    #[arg(long)]
+    allow_errors: bool,
 }
 
 /// Runs the build. On check errors it prints them and leaves the old site alone.
@@ -35,7 +40,12 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
         today: project_args.today(),
         deny_drafts: args.deny_drafts,
     };
+    let started = std::time::Instant::now();
+    let progress = super::progress::Progress::start("loading, indexing and checking");
     let build = SiteBuild::load(project_args.config()?, options)?;
+    drop(progress);
+    super::output::timing("load, index and check", started);
+    let started = std::time::Instant::now();
     let project = &build.analysis.project;
     let prefix = super::repo_prefix(&project.config);
     let sources = SourceText {
@@ -45,7 +55,16 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     };
     let findings = build.analysis.findings.with_path_prefix(&prefix);
     let report = render(&findings, Format::Human, &sources, false);
-    match build.build(args.dest.as_deref(), args.force)? {
+    let progress = super::progress::Progress::start("reading git history and rendering");
+    let written = if args.allow_errors {
+        let site = crate::preview::render_showing_errors(&build)?;
+        Some(build.write(&site, args.dest.as_deref(), args.force)?)
+    } else {
+        build.build(args.dest.as_deref(), args.force)?
+    };
+    drop(progress);
+    super::output::timing("render and write", started);
+    match written {
         None => {
             super::output::emit(&report)?;
             eprintln!(
@@ -54,14 +73,21 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
             Ok(Outcome::Failed)
         }
         Some(written) => {
-            eprint!("{report}");
-            eprintln!(
-                "built {} model{} ({} files) into {}",
+            if super::output::verbosity() > super::output::Verbosity::Quiet || build.has_errors() {
+                eprint!("{report}");
+            }
+            super::output::note(&format!(
+                "built {} model{} ({} files) into {}{}",
                 written.models,
                 if written.models == 1 { "" } else { "s" },
                 written.files,
-                shown(&written.dest)
-            );
+                shown(&written.dest),
+                if build.has_errors() {
+                    " (with errors: see diagnostics.html)"
+                } else {
+                    ""
+                }
+            ));
             Ok(Outcome::Clean)
         }
     }

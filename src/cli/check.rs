@@ -68,6 +68,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         today: project_args.today(),
         deny_drafts: args.deny_drafts,
     };
+    let progress = super::progress::Progress::start("loading, indexing and checking");
     let Analysis {
         project,
         mut findings,
@@ -77,6 +78,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         &opts,
         crate::history::review_drift::check,
     )?;
+    drop(progress);
     if let Some(model) = model {
         let file = project.model_file(model)?;
         findings = findings.of_file(&file);

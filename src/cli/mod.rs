@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod draft;
 mod export;
@@ -9,8 +10,10 @@ mod history;
 mod import;
 mod init;
 pub mod output;
+mod progress;
 mod queue;
 mod schema;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -36,6 +39,12 @@ pub struct Cli {
     /// When to colour the output: `auto` colours a terminal unless `NO_COLOR` is set.
     #[arg(long, global = true, value_enum, default_value_t = clap::ColorChoice::Auto, value_name = "WHEN")]
     pub color: clap::ColorChoice,
+    /// Print only errors: no notes, summaries or progress on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print timings of each stage on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -119,6 +128,12 @@ pub enum Command {
     /// Write a Markdown report, issue payloads, JSON, CSV, SARIF, OTM or TM-BOM.
     #[command(after_help = EXIT_CODES)]
     Export(export::ExportArgs),
+    /// Preview the site on 127.0.0.1, rebuilt and reloaded on every change.
+    Serve(serve::ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff): `tm man > tm.1`.
+    Man(completions::ManArgs),
 }
 
 /// How a command ended, when it ran to completion.
@@ -176,6 +191,13 @@ pub enum CliError {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     output::set_color(cli.color);
+    output::set_verbosity(if cli.quiet {
+        output::Verbosity::Quiet
+    } else if cli.verbose {
+        output::Verbosity::Verbose
+    } else {
+        output::Verbosity::Normal
+    });
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Build(args) => build::run(&args),
@@ -187,6 +209,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Draft(args) => draft::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => completions::run_man(&args),
     }
 }
 
@@ -204,7 +229,7 @@ mod tests {
 
     #[test]
     fn every_project_command_takes_dash_c_and_today() {
-        for cmd in ["check", "build", "diff", "history", "queue"] {
+        for cmd in ["check", "build", "diff", "history", "queue", "serve"] {
             let mut args = vec!["tm", cmd, "-C", "x", "--today", "2026-01-01"];
             if cmd == "history" {
                 args.push("m");
