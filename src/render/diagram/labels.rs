@@ -26,11 +26,10 @@ fn along_fractions() -> impl Iterator<Item = f64> {
 /// Curve samples per route segment.
 const STEPS: usize = 24;
 
-/// A placed label: its box, and the centre of its text.
+/// A placed label: its box.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Placed {
     pub rect: Rect,
-    pub centre: Point,
 }
 
 /// The box holding a zone's title, top left in its band.
@@ -98,6 +97,7 @@ pub(super) fn decor<'a>(g: &Graph<'a>, lay: &Layout<'_>) -> Decor<'a> {
             .flat_map(|p| p.windows(2))
             .filter(|s| (s[0].1 - y) * (s[1].1 - y) <= 0.0 && s[0].1 != s[1].1)
             .map(|s| s[0].0 + (s[1].0 - s[0].0) * (y - s[0].1) / (s[1].1 - s[0].1))
+            .filter(|&x| x > x1 && x < x2)
             .collect();
         xs.push(x1);
         xs.push(x2);
@@ -223,7 +223,7 @@ pub(super) fn place(g: &Graph<'_>, lay: &Layout<'_>, decor: &Decor<'_>) -> (Vec<
                 .count();
             let score = (blocked, covered, straddles);
             if best.as_ref().is_none_or(|(s, _)| score < *s) {
-                best = Some((score, Placed { rect, centre: at }));
+                best = Some((score, Placed { rect }));
                 if score == (0.0, 0, 0) {
                     break 'search;
                 }
@@ -234,9 +234,6 @@ pub(super) fn place(g: &Graph<'_>, lay: &Layout<'_>, decor: &Decor<'_>) -> (Vec<
             .is_none_or(|((blocked, covered, _), _)| *blocked > 0.0 || *covered > 0)
         {
             conflicts += 1;
-            if std::env::var_os("TM_DEBUG_LABELS").is_some() {
-                eprintln!("{} {:?}", edge.flow.id, best.as_ref().map(|b| b.0));
-            }
         }
         let spot = best.map_or(
             Placed {
@@ -246,7 +243,6 @@ pub(super) fn place(g: &Graph<'_>, lay: &Layout<'_>, decor: &Decor<'_>) -> (Vec<
                     w: 0.0,
                     h: 0.0,
                 },
-                centre: (0.0, 0.0),
             },
             |(_, p)| p,
         );
@@ -277,7 +273,6 @@ fn midpoints(g: &Graph<'_>, paths: &[Vec<Point>]) -> Vec<Placed> {
                     w,
                     h: LABEL_H,
                 },
-                centre: at,
             }
         })
         .collect()
@@ -294,7 +289,8 @@ fn candidates(path: &[Point], w: f64) -> Vec<Point> {
     let total = along.last().copied().unwrap_or(0.0);
     let side = w / 2.0 + 6.0;
     // On the line first, then just beside it, then (crowded spots) a little
-    // further off, still closer to its own line than a label's height.
+    // further off: up to 43 units above or below, which clears the boxes a
+    // flow between two neighbours in a layer runs between.
     let mut nudges = vec![
         (0.0, 0.0),
         (0.0, -11.0),
@@ -306,7 +302,7 @@ fn candidates(path: &[Point], w: f64) -> Vec<Point> {
         (side, 11.0),
         (-side, -11.0),
     ];
-    for far in [8.0, 16.0] {
+    for far in [8.0, 16.0, 24.0, 32.0] {
         nudges.extend([
             (side + far, 0.0),
             (-side - far, 0.0),
