@@ -18,7 +18,7 @@
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     const labels = Array.from(svg.querySelectorAll('.flow-label'), g => ({
       flow: g.dataset.flow, box: g.querySelector('rect').getBBox(),
-      px: parseFloat(getComputedStyle(g.querySelector('text')).fontSize) * scale,
+      px: parseFloat(getComputedStyle(g.querySelector(':scope > text')).fontSize) * scale,
     }));
     const nodes = Array.from(svg.querySelectorAll('.node .body'), r => ({
       key: r.closest('.node').dataset.node, zone: r.closest('.node').dataset.zone, box: r.getBBox(),
