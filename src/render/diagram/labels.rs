@@ -104,8 +104,7 @@ pub(super) fn decor<'a>(g: &Graph<'a>, lay: &Layout<'_>) -> Decor<'a> {
         xs.sort_by(f64::total_cmp);
         let free = xs
             .windows(2)
-            .filter(|s| s[1] - s[0] >= w + 12.0)
-            .last()
+            .rfind(|s| s[1] - s[0] >= w + 12.0)
             .or_else(|| {
                 xs.windows(2)
                     .max_by(|a, b| (a[1] - a[0]).total_cmp(&(b[1] - b[0])))

@@ -208,8 +208,14 @@ impl<'a> Layout<'a> {
                 };
                 let (from_band, to_band) = (band_of[top], band_of[bottom]);
                 let mut chain = vec![top];
-                for layer in items[top].layer + 1..items[bottom].layer {
-                    if ![from_band, to_band].contains(&band_of_layer[layer]) {
+                let skipped = items[top].layer + 1..items[bottom].layer;
+                for (layer, band) in band_of_layer
+                    .iter()
+                    .enumerate()
+                    .take(skipped.end)
+                    .skip(skipped.start)
+                {
+                    if ![from_band, to_band].contains(band) {
                         continue;
                     }
                     items.push(Item {
