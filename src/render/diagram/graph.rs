@@ -4,7 +4,7 @@
 
 use super::crosses_boundary;
 use super::text::{self, NAME_PX, SMALL_PX};
-use crate::model::{Flow, Model};
+use crate::model::{Flow, Model, Severity, ThreatStatus};
 use crate::render::context::element_anchor;
 
 /// Horizontal padding inside a box, each side.
@@ -36,15 +36,30 @@ pub(super) struct Node<'a> {
     pub w: f64,
     /// Height of the box (a layer is as tall as its tallest box).
     pub h: f64,
+    /// The component's open threats, drawn as a badge in the box.
+    pub badge: Option<Badge>,
 }
+
+/// A component's open threats: how many, the highest severity among them,
+/// and the anchor of the first threat of that severity on the model page.
+pub(super) struct Badge {
+    pub open: usize,
+    pub severity: Severity,
+    pub anchor: String,
+}
+
+/// Room a badge takes at the bottom of its box.
+pub(super) const BADGE_H: f64 = 16.0;
 
 /// A flow between two boxes (both ends may be the same box).
 pub(super) struct Edge<'a> {
     pub from: usize,
     pub to: usize,
     pub flow: &'a Flow,
-    /// Whether the flow crosses a trust boundary.
+    /// Whether the flow crosses a trust boundary (the checker's answer).
     pub crossing: bool,
+    /// The names of the declared boundaries between the flow's two zones.
+    pub boundaries: Vec<&'a str>,
     /// The text drawn on the edge (name, else protocol, else id), and the full
     /// text when that had to be shortened.
     pub label: String,
@@ -58,6 +73,8 @@ pub(super) struct Graph<'a> {
     /// Zones top to bottom: the model's order, then zones only components
     /// name, then `None` (unzoned components and other models) when used.
     pub zones: Vec<Option<&'a str>>,
+    /// The declared trust boundaries: the two zones, and the name.
+    pub boundaries: Vec<([&'a str; 2], &'a str)>,
 }
 
 /// Labels wider than this many display columns are shortened (the tooltip
@@ -72,14 +89,21 @@ impl<'a> Graph<'a> {
             .iter()
             .map(|c| {
                 let kind = c.kind.as_str();
-                node(
+                let mut n = node(
                     c.id.as_str(),
                     &c.name,
                     kind,
                     kind.to_owned(),
                     c.zone.as_ref().map(|z| z.as_str()),
                     format!("#{}", element_anchor(c.id.as_str())),
-                )
+                );
+                n.badge = badge(m, c.id.as_str());
+                if let Some(b) = &n.badge {
+                    n.h += BADGE_H;
+                    n.w =
+                        n.w.max((text::width(&b.text(), SMALL_PX, true) + 2.0 * BOX_PAD).ceil());
+                }
+                n
             })
             .collect();
         for f in &m.flows {
@@ -111,11 +135,23 @@ impl<'a> Graph<'a> {
                     .unwrap_or(f.id.as_str());
                 let label = text::shorten(text, MAX_LABEL);
                 let label_full = (label != text).then(|| text.to_owned());
+                let (za, zb) = (nodes[from].zone, nodes[to].zone);
+                let boundaries = m
+                    .boundaries
+                    .iter()
+                    .filter(|b| {
+                        za != zb
+                            && b.between.iter().any(|z| Some(z.as_str()) == za)
+                            && b.between.iter().any(|z| Some(z.as_str()) == zb)
+                    })
+                    .map(|b| b.name.as_deref().unwrap_or(b.id.as_str()))
+                    .collect();
                 Some(Edge {
                     from,
                     to,
                     flow: f,
                     crossing: crosses_boundary(m, f),
+                    boundaries,
                     label,
                     label_full,
                 })
@@ -131,11 +167,70 @@ impl<'a> Graph<'a> {
             zones.push(None);
         }
         zones.retain(|z| nodes.iter().any(|n| n.zone == *z));
+        let boundaries = m
+            .boundaries
+            .iter()
+            .filter_map(|b| match b.between.as_slice() {
+                [x, y] => Some((
+                    [x.as_str(), y.as_str()],
+                    b.name.as_deref().unwrap_or(b.id.as_str()),
+                )),
+                _ => None,
+            })
+            .collect();
         Graph {
             nodes,
             edges,
             zones,
+            boundaries,
         }
+    }
+}
+
+impl Badge {
+    /// The badge's text: the count and the severity in words, so it is not
+    /// told by colour alone.
+    pub fn text(&self) -> String {
+        format!("{} open · {}", self.open, self.severity)
+    }
+}
+
+/// The open threats against component `id`, if any.
+fn badge(m: &Model, id: &str) -> Option<Badge> {
+    let open: Vec<_> = m
+        .threats
+        .iter()
+        .filter(|t| t.target.as_str() == id && t.status == ThreatStatus::Open)
+        .collect();
+    let severity = open.iter().map(|t| t.severity).max()?;
+    let first = open.iter().find(|t| t.severity == severity)?;
+    Some(Badge {
+        open: open.len(),
+        severity,
+        anchor: threat_anchor(first.id.as_str()),
+    })
+}
+
+/// The anchor of a threat's row on the model page (the row's id is the
+/// threat id).
+fn threat_anchor(id: &str) -> String {
+    id.to_owned()
+}
+
+impl Edge<'_> {
+    /// Whether the flow is declared unauthenticated.
+    pub fn unauthenticated(&self) -> bool {
+        self.flow.authenticated == Some(false)
+    }
+
+    /// Whether the flow is declared unencrypted.
+    pub fn unencrypted(&self) -> bool {
+        self.flow.encrypted == Some(false)
+    }
+
+    /// How many warning glyphs its label carries.
+    pub fn warnings(&self) -> usize {
+        usize::from(self.unauthenticated()) + usize::from(self.unencrypted())
     }
 }
 
@@ -162,6 +257,7 @@ fn node<'a>(
         caption,
         zone,
         href,
+        badge: None,
         w: (text_w + 2.0 * BOX_PAD).max(MIN_BOX_W).ceil(),
     }
 }

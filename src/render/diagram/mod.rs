@@ -17,29 +17,47 @@ mod svg;
 mod tests;
 mod text;
 
-use crate::model::{Flow, Model};
+use crate::model::Model;
 
-/// Whether a flow joins components in two different trust zones.
-pub fn crosses_boundary(m: &Model, f: &Flow) -> bool {
-    let zone_of = |end: &str| {
-        m.components
-            .iter()
-            .find(|c| c.id.as_str() == end)
-            .and_then(|c| c.zone.as_ref())
-    };
-    match (zone_of(&f.from.0), zone_of(&f.to.0)) {
-        (Some(a), Some(b)) => a != b,
-        _ => false,
-    }
-}
+/// Whether a flow crosses a trust boundary: the checker's own answer
+/// (TM201 asks threats of exactly these flows), so the diagram and `tm check`
+/// never disagree. A flow to or from another model's component always
+/// crosses; a flow between two unzoned components never does.
+use crate::check::coverage::crosses_boundary;
 
-/// Draws the model's data-flow diagram; empty when it has no components.
+/// The most extra room [`render`] gives a crowded diagram, as a factor of
+/// the normal gaps between layers and boxes.
+const MAX_SPREAD: f64 = 2.0;
+
+/// Draws the model's data-flow diagram in a box that scrolls when it is wider
+/// than the page, with its legend under it; empty when it has no components.
 pub fn render(m: &Model) -> String {
     if m.components.is_empty() {
         return String::new();
     }
     let g = graph::Graph::of(m);
-    let lay = layout::Layout::of(&g);
-    let placed = labels::place(&g, &lay);
-    svg::draw(m, &g, &lay, &placed)
+    let (lay, decor, placed) = arrange(&g);
+    let mut out = String::from(r#"<div class="dfd-scroll">"#);
+    out.push_str(&svg::draw(m, &g, &lay, &placed, &decor));
+    out.push_str("</div>");
+    out.push_str(&svg::legend());
+    out
+}
+
+/// Lays out `g` and places its labels. When some label finds no clear spot,
+/// the layout is tried again with more room between layers and boxes, up to
+/// [`MAX_SPREAD`] times the room.
+fn arrange<'a>(
+    g: &graph::Graph<'a>,
+) -> (layout::Layout<'a>, labels::Decor<'a>, Vec<labels::Placed>) {
+    let mut spread = 1.0;
+    loop {
+        let lay = layout::Layout::of(g, spread);
+        let decor = labels::decor(g, &lay);
+        let (placed, conflicts) = labels::place(g, &lay, &decor);
+        if conflicts == 0 || spread >= MAX_SPREAD {
+            return (lay, decor, placed);
+        }
+        spread += 0.25;
+    }
 }

@@ -42,10 +42,12 @@ const BOX_GAP: f64 = 52.0;
 const SLOT_GAP: f64 = 16.0;
 /// How far a self-loop reaches right of its box.
 const LOOP_W: f64 = 40.0;
-/// Wide enough for the legend.
+/// Space between the bands' right edge and the corridor's first lane.
+const CORRIDOR_PAD: f64 = 14.0;
+/// Space between two lanes of the corridor.
+const LANE_W: f64 = 12.0;
+/// The narrowest drawing.
 const MIN_WIDTH: f64 = 460.0;
-/// Room for the legend below the bands.
-pub(super) const LEGEND_H: f64 = 40.0;
 /// Barycenter sweeps (down and up) for the order, and placement passes.
 const SWEEPS: usize = 8;
 
@@ -98,7 +100,7 @@ pub(super) struct Layout<'a> {
     pub routes: Vec<Vec<Cubic>>,
     /// Width of the drawing.
     pub width: f64,
-    /// Height of the drawing, legend included.
+    /// Height of the drawing.
     pub height: f64,
 }
 
@@ -118,11 +120,36 @@ struct Item {
 struct Chain {
     items: Vec<usize>,
     upward: bool,
+    /// For a flow between two zones that are not adjacent, where it leaves
+    /// the bands to run down the corridor right of them, so it never passes
+    /// through a zone that is neither its source's nor its target's.
+    detour: Option<Detour>,
+}
+
+/// The corridor part of a flow: after `items[after]` (the last slot in the
+/// top zone) the flow turns right into the gap below band `from_band`, runs
+/// down lane `lane` of the corridor and turns back in the gap above band
+/// `to_band`.
+struct Detour {
+    after: usize,
+    from_band: usize,
+    to_band: usize,
+    lane: usize,
+}
+
+/// Where a detour runs: its lane's x, and the y of the gap it enters the
+/// corridor in and the y of the gap it leaves it in.
+#[derive(Clone, Copy)]
+struct Corridor {
+    x: f64,
+    enter_y: f64,
+    leave_y: f64,
 }
 
 impl<'a> Layout<'a> {
-    /// Lays out `g`.
-    pub fn of(g: &Graph<'a>) -> Self {
+    /// Lays out `g`, with the gaps between layers and between boxes of a
+    /// layer `spread` times their normal size.
+    pub fn of(g: &Graph<'a>, spread: f64) -> Self {
         let band_of: Vec<usize> = g
             .nodes
             .iter()
@@ -145,6 +172,9 @@ impl<'a> Layout<'a> {
             first_layer[b + 1] = first_layer[b] + depth;
         }
         let n_layers = first_layer[g.zones.len()];
+        let band_of_layer: Vec<usize> = (0..n_layers)
+            .map(|l| first_layer.partition_point(|&f| f <= l).saturating_sub(1))
+            .collect();
 
         let mut items: Vec<Item> = g
             .nodes
@@ -176,8 +206,18 @@ impl<'a> Layout<'a> {
                 } else {
                     (e.to, e.from)
                 };
+                let (from_band, to_band) = (band_of[top], band_of[bottom]);
                 let mut chain = vec![top];
-                for layer in items[top].layer + 1..items[bottom].layer {
+                let skipped = items[top].layer + 1..items[bottom].layer;
+                for (layer, band) in band_of_layer
+                    .iter()
+                    .enumerate()
+                    .take(skipped.end)
+                    .skip(skipped.start)
+                {
+                    if ![from_band, to_band].contains(band) {
+                        continue;
+                    }
                     items.push(Item {
                         node: None,
                         key: e.flow.id.as_str().to_owned(),
@@ -189,12 +229,25 @@ impl<'a> Layout<'a> {
                     chain.push(items.len() - 1);
                 }
                 chain.push(bottom);
+                let detour = (to_band > from_band + 1).then(|| Detour {
+                    after: chain
+                        .iter()
+                        .take_while(|&&i| band_of_layer[items[i].layer] == from_band)
+                        .count()
+                        .saturating_sub(1),
+                    from_band,
+                    to_band,
+                    lane: 0,
+                });
                 Some(Chain {
                     items: chain,
                     upward: la > lb,
+                    detour,
                 })
             })
             .collect();
+        let mut chains = chains;
+        let lanes = assign_lanes(&mut chains);
         let mut up: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
         let mut down: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
         for c in chains.iter().flatten() {
@@ -208,7 +261,7 @@ impl<'a> Layout<'a> {
             layers[it.layer].push(i);
         }
         order(&mut layers, &items, &up, &down);
-        place_x(&layers, &mut items, &up, &down);
+        place_x(&layers, &mut items, &up, &down, spread);
 
         // Vertical positions: bands in zone order, layers inside them.
         let mut layer_top = vec![0.0; n_layers];
@@ -222,7 +275,14 @@ impl<'a> Layout<'a> {
             .iter()
             .map(|it| it.x + it.w / 2.0 + it.extra)
             .fold(0.0, f64::max);
-        let width = (right + BAND_PAD + MARGIN).max(MIN_WIDTH);
+        let corridor_w = if lanes == 0 {
+            0.0
+        } else {
+            CORRIDOR_PAD + (lanes - 1) as f64 * LANE_W + CORRIDOR_PAD
+        };
+        let width = (right + BAND_PAD + corridor_w + MARGIN).max(MIN_WIDTH);
+        // Bands span the drawing, less the corridor when there is one.
+        let band_right = width - MARGIN - corridor_w;
         let mut bands = Vec::with_capacity(g.zones.len());
         let mut y = MARGIN;
         for (b, zone) in g.zones.iter().enumerate() {
@@ -230,7 +290,7 @@ impl<'a> Layout<'a> {
             y += BAND_LABEL + BAND_PAD;
             for l in first_layer[b]..first_layer[b + 1] {
                 if l > first_layer[b] {
-                    y += LAYER_GAP;
+                    y += LAYER_GAP * spread;
                 }
                 layer_top[l] = y;
                 y += layer_h[l];
@@ -241,13 +301,13 @@ impl<'a> Layout<'a> {
                 rect: Rect {
                     x: MARGIN,
                     y: top,
-                    w: width - 2.0 * MARGIN,
+                    w: band_right - MARGIN,
                     h: y - top,
                 },
             });
             y += BAND_GAP;
         }
-        let height = y - BAND_GAP + MARGIN + LEGEND_H;
+        let height = y - BAND_GAP + MARGIN;
         let boxes: Vec<Rect> = items[..g.nodes.len()]
             .iter()
             .map(|it| Rect {
@@ -259,12 +319,25 @@ impl<'a> Layout<'a> {
             .collect();
 
         let ports = ports(&items, &chains);
+        let corridor = |d: &Detour| Corridor {
+            x: band_right + CORRIDOR_PAD + d.lane as f64 * LANE_W,
+            enter_y: bands[d.from_band].rect.y + bands[d.from_band].rect.h + BAND_GAP / 2.0,
+            leave_y: bands[d.to_band].rect.y - BAND_GAP / 2.0,
+        };
         let routes = g
             .edges
             .iter()
             .enumerate()
             .map(|(e, edge)| match &chains[e] {
-                Some(c) => chain_route(c, ports[e], &items, &boxes, &layer_top, &layer_h),
+                Some(c) => chain_route(
+                    c,
+                    ports[e],
+                    c.detour.as_ref().map(&corridor),
+                    &items,
+                    &boxes,
+                    &layer_top,
+                    &layer_h,
+                ),
                 None if edge.from == edge.to => self_loop(&boxes[edge.from]),
                 None => {
                     let layer = &layers[items[edge.from].layer];
@@ -284,6 +357,41 @@ impl<'a> Layout<'a> {
             height,
         }
     }
+}
+
+/// Gives each detour a lane of the corridor, re-using a lane once the flows
+/// already in it have left it above (greedy interval colouring, in the
+/// flows' order by the band they start in, so it is deterministic), and
+/// returns the number of lanes.
+fn assign_lanes(chains: &mut [Option<Chain>]) -> usize {
+    let mut order: Vec<usize> = (0..chains.len())
+        .filter(|&e| chains[e].as_ref().is_some_and(|c| c.detour.is_some()))
+        .collect();
+    let span = |c: &Option<Chain>| {
+        c.as_ref()
+            .and_then(|c| c.detour.as_ref())
+            .map_or((0, 0), |d| (d.from_band, d.to_band))
+    };
+    order.sort_by_key(|&e| (span(&chains[e]), e));
+    // The band each lane's last flow leaves the corridor above.
+    let mut lane_free_from: Vec<usize> = Vec::new();
+    for e in order {
+        let (from, to) = span(&chains[e]);
+        let lane = match lane_free_from.iter().position(|&free| free <= from) {
+            Some(l) => {
+                lane_free_from[l] = to;
+                l
+            }
+            None => {
+                lane_free_from.push(to);
+                lane_free_from.len() - 1
+            }
+        };
+        if let Some(d) = chains[e].as_mut().and_then(|c| c.detour.as_mut()) {
+            d.lane = lane;
+        }
+    }
+    lane_free_from.len()
 }
 
 fn pos(layer: &[usize], item: usize) -> usize {

@@ -120,19 +120,22 @@ fn inversions(segs: &mut [(f64, f64)]) -> usize {
 }
 
 /// Sets horizontal centres: packed layers first, then passes that pull each
-/// layer towards its neighbours above (down pass) or below (up pass).
+/// layer towards its neighbours above (down pass) or below (up pass); the
+/// spaces between slots are `spread` times their normal size.
 pub(super) fn place_x(
     layers: &[Vec<usize>],
     items: &mut [Item],
     up: &[Vec<usize>],
     down: &[Vec<usize>],
+    spread: f64,
 ) {
     let gap = |a: &Item, b: &Item| {
-        let space = if a.node.is_some() && b.node.is_some() {
-            BOX_GAP
-        } else {
-            SLOT_GAP
-        };
+        let space = spread
+            * if a.node.is_some() && b.node.is_some() {
+                BOX_GAP
+            } else {
+                SLOT_GAP
+            };
         a.w / 2.0 + a.extra + space + b.w / 2.0
     };
     let mut widest: f64 = 0.0;

@@ -1,6 +1,6 @@
 //! Step 5 of the layout: the curves each flow is drawn along.
 
-use super::{Chain, Cubic, Item, LOOP_W, Point, Rect};
+use super::{Chain, Corridor, Cubic, Item, LOOP_W, Point, Rect};
 
 /// Where each cross-layer flow leaves its top box's bottom and enters its
 /// bottom box's top: ports spread over the side in the order of the other
@@ -48,10 +48,13 @@ pub(super) fn ports(items: &[Item], chains: &[Option<Chain>]) -> Vec<(f64, f64)>
 /// A flow across layers: from the top box's bottom port, straight down
 /// through each waypoint slot, into the bottom box's top port; reversed for
 /// a flow going up. Curves between layers keep their y monotone, so they stay
-/// in the gap.
+/// in the gap. A flow with a corridor leaves its top zone in the gap below
+/// it, runs down the corridor right of the zones in between and enters its
+/// bottom zone from the gap above it.
 pub(super) fn chain_route(
     c: &Chain,
     (top_port, bottom_port): (f64, f64),
+    corridor: Option<Corridor>,
     items: &[Item],
     boxes: &[Rect],
     layer_top: &[f64],
@@ -60,26 +63,34 @@ pub(super) fn chain_route(
     let n = c.items.len();
     let top = &boxes[c.items[0]];
     let bottom = &boxes[c.items[n - 1]];
-    let mut pts = vec![(top_port, top.y + top.h)];
+    // (where the flow enters the slot, where it leaves it), top to bottom.
+    let mut stations = vec![((top_port, top.y), (top_port, top.y + top.h))];
     for &d in &c.items[1..n - 1] {
         let it = &items[d];
-        pts.push((it.x, layer_top[it.layer]));
-        pts.push((it.x, layer_top[it.layer] + layer_h[it.layer]));
+        stations.push((
+            (it.x, layer_top[it.layer]),
+            (it.x, layer_top[it.layer] + layer_h[it.layer]),
+        ));
     }
-    pts.push((bottom_port, bottom.y));
-    let mut route: Vec<Cubic> = pts
-        .windows(2)
-        .enumerate()
-        .map(|(k, w)| {
-            let (p, q) = (w[0], w[1]);
-            if k % 2 == 0 {
-                let mid = (p.1 + q.1) / 2.0;
-                [p, (p.0, mid), (q.0, mid), q]
-            } else {
-                line(p, q)
+    stations.push(((bottom_port, bottom.y), (bottom_port, bottom.y + bottom.h)));
+    let after = c.detour.as_ref().map(|d| d.after);
+    let mut route: Vec<Cubic> = Vec::with_capacity(2 * n);
+    for (k, w) in stations.windows(2).enumerate() {
+        if k > 0 {
+            route.push(line(w[0].0, w[0].1));
+        }
+        let (p, q) = (w[0].1, w[1].0);
+        match corridor.filter(|_| after == Some(k)) {
+            Some(cor) => {
+                let enter = (cor.x, cor.enter_y);
+                let leave = (cor.x, cor.leave_y);
+                route.push(bend(p, enter));
+                route.push(line(enter, leave));
+                route.push(bend(leave, q));
             }
-        })
-        .collect();
+            None => route.push(bend(p, q)),
+        }
+    }
     if c.upward {
         route.reverse();
         for seg in &mut route {
@@ -87,6 +98,13 @@ pub(super) fn chain_route(
         }
     }
     route
+}
+
+/// A curve from `p` down to `q` that leaves and arrives vertically, its y
+/// monotone.
+fn bend(p: Point, q: Point) -> Cubic {
+    let mid = (p.1 + q.1) / 2.0;
+    [p, (p.0, mid), (q.0, mid), q]
 }
 
 fn line(p: Point, q: Point) -> Cubic {
