@@ -148,6 +148,15 @@ fn print_shows_fired_by_and_changes_nothing() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("`nope`"));
+    // A model named by its id, and a misspelt id answered with the near one.
+    p.tm(&["draft", "shop", "--component", "browse"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("target: browse"));
+    p.tm(&["draft", "shpo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `shop`?"));
 }
 
 #[test]

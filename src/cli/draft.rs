@@ -21,7 +21,7 @@ pub enum DraftFormat {
 /// Arguments of `tm draft`.
 #[derive(Debug, clap::Args)]
 pub struct DraftArgs {
-    /// The model file to draft (default: every model of the project), or a
+    /// The model to draft — a model file or a model id (default: every model of the project) — or a
     /// directory to start looking for book.toml in.
     #[arg(value_name = "MODEL")]
     path: Option<PathBuf>,
@@ -59,14 +59,15 @@ pub fn run(args: &DraftArgs) -> Result<Outcome, CliError> {
                 .filter(|d| !d.as_os_str().is_empty());
             (args.project.or_dir(start.as_ref()), Some(p))
         }
-        Some(p) => {
-            return Err(CliError::Other(format!(
-                "{}: no such model file or directory",
-                p.display()
-            )));
-        }
+        // Not a path: a model id of the project, checked once it is loaded.
+        Some(_) => (args.project.clone(), None),
         None => (args.project.clone(), None),
     };
+    let model_id = args
+        .path
+        .as_ref()
+        .filter(|p| !p.exists())
+        .map(|p| p.to_string_lossy().into_owned());
     let config = project_args.config()?;
     let library = draft::project::load(&config).map_err(|e| CliError::Other(e.to_string()))?;
     for w in &library.warnings {
@@ -89,7 +90,25 @@ pub fn run(args: &DraftArgs) -> Result<Outcome, CliError> {
         .models
         .iter()
         .filter(|lm| only_file.as_ref().is_none_or(|f| &lm.file == f))
+        .filter(|lm| {
+            model_id
+                .as_ref()
+                .is_none_or(|id| lm.model.id.as_str() == id)
+        })
         .collect();
+    if let Some(id) = &model_id
+        && models.is_empty()
+    {
+        let ids = project.models.iter().map(|m| m.model.id.as_str());
+        let hint = match crate::suggest::did_you_mean(id, ids) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "give a model file, a model id or a directory holding book.toml".to_owned(),
+        };
+        return Err(CliError::Other(format!(
+            "no model file, directory or model id `{}`: {hint}",
+            crate::terminal::escape_line(id)
+        )));
+    }
     if let Some(id) = &args.component {
         models.retain(|lm| has_element(&lm.model, id));
         if models.is_empty() {
