@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::{CliError, Outcome, ProjectArgs};
 use crate::build::SiteBuild;
+use crate::build_cache::{self, Fingerprint};
 use crate::check::CheckOptions;
 use crate::diagnostic::{Format, SourceText, render};
 use crate::project_root::shown;
@@ -35,7 +36,24 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
         today: project_args.today(),
         deny_drafts: args.deny_drafts,
     };
-    let build = SiteBuild::load(project_args.config()?, options)?;
+    let config = project_args.config()?;
+    // The no-op rebuild cache (see crate::build_cache): unchanged inputs and
+    // an untouched site mean there is nothing to do.
+    let cache = cache_key(&config, &options, args.dest.as_deref());
+    if let Some((dest, key)) = cache.as_ref().filter(|_| !args.force)
+        && let Some(hit) = build_cache::lookup(dest, key)
+    {
+        eprint!("{}", hit.report);
+        eprintln!(
+            "built {} model{} ({} files) into {} (unchanged since the last build: nothing to do)",
+            hit.models,
+            if hit.models == 1 { "" } else { "s" },
+            hit.files,
+            shown(dest)
+        );
+        return Ok(Outcome::Clean);
+    }
+    let build = SiteBuild::load(config, options)?;
     let project = &build.analysis.project;
     let prefix = super::repo_prefix(&project.config);
     let sources = SourceText {
@@ -54,6 +72,14 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
             Ok(Outcome::Failed)
         }
         Some(written) => {
+            if let Some((dest, key)) = &cache {
+                let hit = build_cache::Hit {
+                    report: report.clone(),
+                    models: written.models,
+                    files: written.files,
+                };
+                build_cache::store(dest, key, &hit);
+            }
             eprint!("{report}");
             eprintln!(
                 "built {} model{} ({} files) into {}",
@@ -65,4 +91,25 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
             Ok(Outcome::Clean)
         }
     }
+}
+
+/// The output dir (absolute, as the writer resolves it) and the fingerprint
+/// of the build's inputs; `None` when the output dir cannot be resolved
+/// (the build itself then reports why).
+fn cache_key(
+    config: &crate::config::Config,
+    options: &CheckOptions,
+    dest: Option<&std::path::Path>,
+) -> Option<(PathBuf, Fingerprint)> {
+    let dest = match dest {
+        Some(d) => d.to_path_buf(),
+        None => {
+            let d = config.output_dir();
+            crate::render::write::check_inside_project(&d, &config.root).ok()?;
+            d
+        }
+    };
+    let dest = crate::render::write::absolute(&dest).ok()?;
+    let key = build_cache::fingerprint(config, options, &dest);
+    Some((dest, key))
 }

@@ -281,7 +281,8 @@ fn is_empty_dir(dir: &Path) -> Result<bool, WriteError> {
 }
 
 /// An absolute, `..`-free form of `path` (it need not exist), with links resolved where it does.
-fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
+/// `path` made absolute and `..`-free, links resolved where it exists.
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
     let out = lexical(path)?;
     // Resolve symbolic links where the path exists, so `book -> .` is caught.
     Ok(out.canonicalize().unwrap_or(out))
