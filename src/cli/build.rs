@@ -40,7 +40,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     // The no-op rebuild cache (see crate::build_cache): unchanged inputs and
     // an untouched site mean there is nothing to do.
     let cache = cache_key(&config, &options, args.dest.as_deref());
-    if let Some((dest, key)) = cache.as_ref().filter(|_| !args.force)
+    if let Some((dest, shown_dest, key)) = cache.as_ref().filter(|_| !args.force)
         && let Some(hit) = build_cache::lookup(dest, key)
     {
         eprint!("{}", hit.report);
@@ -49,7 +49,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
             hit.models,
             if hit.models == 1 { "" } else { "s" },
             hit.files,
-            shown(dest)
+            shown(shown_dest)
         );
         return Ok(Outcome::Clean);
     }
@@ -72,7 +72,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
             Ok(Outcome::Failed)
         }
         Some(written) => {
-            if let Some((dest, key)) = &cache {
+            if let Some((dest, _, key)) = &cache {
                 let hit = build_cache::Hit {
                     report: report.clone(),
                     models: written.models,
@@ -93,14 +93,14 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, CliError> {
     }
 }
 
-/// The output dir (absolute, as the writer resolves it) and the fingerprint
-/// of the build's inputs; `None` when the output dir cannot be resolved
+/// The output dir (absolute, as the writer resolves it; and as the build
+/// shows it) and the fingerprint of the build's inputs; `None` when the output dir cannot be resolved
 /// (the build itself then reports why).
 fn cache_key(
     config: &crate::config::Config,
     options: &CheckOptions,
     dest: Option<&std::path::Path>,
-) -> Option<(PathBuf, Fingerprint)> {
+) -> Option<(PathBuf, PathBuf, Fingerprint)> {
     let dest = match dest {
         Some(d) => d.to_path_buf(),
         None => {
@@ -109,7 +109,7 @@ fn cache_key(
             d
         }
     };
-    let dest = crate::render::write::absolute(&dest).ok()?;
-    let key = build_cache::fingerprint(config, options, &dest);
-    Some((dest, key))
+    let abs = crate::render::write::absolute(&dest).ok()?;
+    let key = build_cache::fingerprint(config, options, &abs);
+    Some((abs, dest, key))
 }
