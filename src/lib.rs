@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod build;
+pub mod build_cache;
 pub mod check;
 pub mod cli;
 pub mod code;

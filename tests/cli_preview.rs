@@ -66,7 +66,16 @@ fn quiet_says_nothing_on_success_and_verbose_gives_timings() {
     let out = p.tm(&["--quiet", "build"]).output().unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // Nothing changed: the no-op cache answers, and says how long hashing took.
     let out = p.tm(&["build", "--verbose"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("tm: fingerprint of the inputs:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing to do"), "{stderr}");
+    // A forced build does the work, stage by stage.
+    let out = p.tm(&["build", "--verbose", "--force"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("tm: load, index and check:"), "{stderr}");
     assert!(stderr.contains(" ms"), "{stderr}");

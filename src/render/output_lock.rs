@@ -25,6 +25,13 @@ const MAX_RECORD_BYTES: u64 = 64 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirId(String);
 
+impl DirId {
+    /// The identity as recorded.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The identity of the site directory at `path` (never through a link):
 /// the directory's device, inode and birth time, and the inode and
 /// modification time (to the nanosecond) of the marker file `marker` in it,

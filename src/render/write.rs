@@ -97,13 +97,17 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
     let mut lock = OutputLock::acquire(parent, &name)?;
     remove_stale(&lock, parent, &name, &dest)?;
     let exists = dest.symlink_metadata().is_ok();
+    let verdict = lock.may_replace(&dest, MARKER);
     if exists && !force && !is_empty_dir(&dest)? {
-        match lock.may_replace(&dest, MARKER) {
+        match verdict {
             Replace::Yes => {}
             Replace::Changed => return Err(WriteError::Changed(dest)),
             Replace::NotTms => return Err(WriteError::Foreign(dest)),
         }
     }
+    // Unchanged files are linked from tm's previous site, never from a
+    // directory tm cannot prove is its own.
+    let previous = (verdict == Replace::Yes).then_some(dest.as_path());
     let fresh = parent.join(format!(".{name}.tm-new-{}", owner_tag()));
     std::fs::create_dir(&fresh).map_err(io(&fresh))?;
     let marker = fresh.join(MARKER);
@@ -112,7 +116,7 @@ pub fn write_site(site: &Site, dest: &Path, root: &Path, force: bool) -> Result<
     // next one knows the directory as a leftover of tm's.
     lock.pending.extend(dir_id(&fresh, MARKER));
     lock.save()?;
-    if let Err(e) = write_tree(site, &fresh) {
+    if let Err(e) = write_tree(site, &fresh, previous) {
         let _ = std::fs::remove_dir_all(&fresh);
         return Err(e);
     }
@@ -181,7 +185,13 @@ fn swap_atomically(_fresh: &Path, _dest: &Path) -> bool {
     false
 }
 
-fn write_tree(site: &Site, dir: &Path) -> Result<(), WriteError> {
+/// Writes every page under `dir`. A page whose bytes equal the same path's
+/// in `previous` (tm's current site) is hard-linked from there instead: the
+/// profile of a rebuild on 1,000 models showed half its time in the file
+/// system allocating inodes for new files (and freeing the old site's),
+/// which a link does not do. The old site is removed by name afterwards, so
+/// the linked file then has one name again.
+fn write_tree(site: &Site, dir: &Path, previous: Option<&Path>) -> Result<(), WriteError> {
     let mut made = std::collections::BTreeSet::new();
     for (rel, bytes) in &site.pages {
         let path = dir.join(rel);
@@ -190,9 +200,34 @@ fn write_tree(site: &Site, dir: &Path) -> Result<(), WriteError> {
         {
             std::fs::create_dir_all(p).map_err(io(p))?;
         }
+        if let Some(old) = previous.map(|d| d.join(rel))
+            && holds_exactly(&old, bytes)
+            && std::fs::hard_link(&old, &path).is_ok()
+        {
+            continue;
+        }
         std::fs::write(&path, bytes).map_err(io(&path))?;
     }
     Ok(())
+}
+
+/// Whether `path` is a regular file with exactly these bytes and no other
+/// name (a file linked from elsewhere is never shared with the new site).
+fn holds_exactly(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(meta) = path.symlink_metadata() else {
+        return false;
+    };
+    #[cfg(unix)]
+    let single = {
+        use std::os::unix::fs::MetadataExt;
+        meta.nlink() == 1
+    };
+    #[cfg(not(unix))]
+    let single = true;
+    meta.is_file()
+        && single
+        && meta.len() == bytes.len() as u64
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Checks that `dest`, a path the project's configuration chose, stays inside
@@ -281,7 +316,7 @@ fn is_empty_dir(dir: &Path) -> Result<bool, WriteError> {
 }
 
 /// An absolute, `..`-free form of `path` (it need not exist), with links resolved where it does.
-fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
     let out = lexical(path)?;
     // Resolve symbolic links where the path exists, so `book -> .` is caught.
     Ok(out.canonicalize().unwrap_or(out))
@@ -321,6 +356,31 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_pages_keep_their_file_and_changed_ones_get_a_new_one() {
+        use std::os::unix::fs::MetadataExt;
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("book");
+        write_site(&site(), &dest, root.path(), false).unwrap();
+        let ino = |rel: &str| dest.join(rel).metadata().unwrap().ino();
+        let (index, page) = (ino("index.html"), ino("models/a.html"));
+        let mut next = site();
+        next.pages.insert("index.html".into(), b"newer".to_vec());
+        write_site(&next, &dest, root.path(), false).unwrap();
+        assert_eq!(std::fs::read(dest.join("index.html")).unwrap(), b"newer");
+        assert_ne!(ino("index.html"), index);
+        assert_eq!(std::fs::read(dest.join("models/a.html")).unwrap(), b"a");
+        assert_eq!(ino("models/a.html"), page);
+        assert_eq!(dest.join("models/a.html").metadata().unwrap().nlink(), 1);
+        // A page with a second name elsewhere is never shared.
+        std::fs::hard_link(dest.join("models/a.html"), root.path().join("other")).unwrap();
+        let page = ino("models/a.html");
+        // The record judges paths and sizes: the site is still tm's.
+        write_site(&next, &dest, root.path(), false).unwrap();
+        assert_ne!(ino("models/a.html"), page);
     }
 
     #[test]
