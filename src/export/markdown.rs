@@ -1,8 +1,8 @@
 //! The Markdown report: one self-contained GitHub-flavoured document per
 //! model — the fallback where there is no site, and what gets attached to a
 //! ticket or a design doc. Every piece of user text goes through
-//! `crate::escape` (inline text, code spans) or [`super::text`] (table cells,
-//! paragraphs); the diagram's labels through [`super::mermaid::label`].
+//! `crate::escape` (inline text, code spans) or `super::text` (table cells,
+//! paragraphs); the diagram's labels through `super::mermaid::label`.
 
 use std::fmt::Write;
 use std::path::PathBuf;

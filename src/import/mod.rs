@@ -3,7 +3,7 @@
 //! that did not map one to one.
 //!
 //! Each format has one file that reads the foreign document as a positioned
-//! [`Node`] tree (`source.rs`) and fills a [`ModelBuilder`] (`build.rs`,
+//! `Node` tree (`source.rs`) and fills a [`ModelBuilder`] (`build.rs`,
 //! which sanitises ids and keeps foreign values as annotations). The result
 //! is written as YAML (`yaml_out.rs`) and re-read with tm's own loader before
 //! anything touches the disk, so an import never leaves a model tm rejects.
