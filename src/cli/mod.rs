@@ -5,6 +5,7 @@ mod check;
 mod diff;
 mod history;
 mod init;
+mod lsp;
 pub mod output;
 mod queue;
 mod schema;
@@ -107,6 +108,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Print the JSON Schema of the model format, for editor completion.
     Schema(schema::SchemaArgs),
+    /// A language server (stdio) for editors: tm's findings as you type, id completion, go to definition.
+    Lsp(lsp::LspArgs),
 }
 
 /// How a command ended, when it ran to completion.
@@ -172,6 +175,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(args) => init::run(&args),
         Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     }
 }
 
