@@ -28,3 +28,4 @@ pub use config::Config;
 pub use diagnostic::{Diagnostic, Findings, Rule, Severity};
 pub use load::{LoadedModel, Project};
 pub mod lsp;
+pub mod mcp;

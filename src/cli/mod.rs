@@ -6,6 +6,7 @@ mod diff;
 mod history;
 mod init;
 mod lsp;
+mod mcp;
 pub mod output;
 mod queue;
 mod schema;
@@ -110,6 +111,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// A language server (stdio) for editors: tm's findings as you type, id completion, go to definition.
     Lsp(lsp::LspArgs),
+    /// A Model Context Protocol server (stdio) for coding assistants: reads the project, writes drafts only.
+    Mcp(mcp::McpArgs),
 }
 
 /// How a command ended, when it ran to completion.
@@ -176,6 +179,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Queue(args) => queue::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Mcp(args) => mcp::run(&args),
     }
 }
 
