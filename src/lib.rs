@@ -35,3 +35,5 @@ pub use analysis::Analysis;
 pub use config::Config;
 pub use diagnostic::{Diagnostic, Findings, Rule, Severity};
 pub use load::{LoadedModel, Project};
+pub mod lsp;
+pub mod mcp;

@@ -9,6 +9,8 @@ mod export;
 mod history;
 mod import;
 mod init;
+mod lsp;
+mod mcp;
 pub mod output;
 mod progress;
 mod queue;
@@ -134,6 +136,10 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff): `tm man > tm.1`.
     Man(completions::ManArgs),
+    /// A language server (stdio) for editors: tm's findings as you type, id completion, go to definition.
+    Lsp(lsp::LspArgs),
+    /// A Model Context Protocol server (stdio) for coding assistants: reads the project, writes drafts only.
+    Mcp(mcp::McpArgs),
 }
 
 /// How a command ended, when it ran to completion.
@@ -212,6 +218,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Serve(args) => serve::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => completions::run_man(&args),
+        Command::Lsp(args) => lsp::run(&args),
+        Command::Mcp(args) => mcp::run(&args),
     }
 }
 
