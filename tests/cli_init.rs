@@ -65,3 +65,34 @@ fn init_keeps_existing_files() {
     );
     assert!(example.contains("# "), "the example model is commented");
 }
+
+/// The example names the schema `tm init` writes beside it (editor
+/// completion), and `.gitignore` gains the site and its state files once:
+/// an existing `.gitignore` keeps its lines, a second run adds nothing.
+#[test]
+fn init_wires_the_schema_and_ignores_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "target").unwrap();
+    tm(dir.path(), &["init"]).assert().success().stdout(
+        predicate::str::contains("created  models/tm.schema.json")
+            .and(predicate::str::contains("updated  .gitignore")),
+    );
+    let example = std::fs::read_to_string(dir.path().join("models/example.yaml")).unwrap();
+    assert!(example.starts_with("# yaml-language-server: $schema=tm.schema.json\n"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("models/tm.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(schema["title"], "tm threat model");
+    let ignore = std::fs::read_to_string(dir.path().join(".gitignore")).unwrap();
+    assert!(ignore.starts_with("target\n#"), "{ignore}");
+    assert!(ignore.contains("\n/book/\n/.book.tm-*\n"), "{ignore}");
+    tm(dir.path(), &["init"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kept     .gitignore"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        ignore
+    );
+}
