@@ -27,7 +27,8 @@ async def main(tm, project):
             await session.initialize()
             tools = {t.name for t in (await session.list_tools()).tools}
             for name in ["list_models", "get_model", "findings", "coverage_gaps",
-                         "code_facts", "add_threat", "add_mitigation", "add_question"]:
+                         "code_facts", "draft_candidates", "add_threat", "add_mitigation",
+                         "add_question"]:
                 assert name in tools, f"missing tool {name}: {tools}"
             print("tools:", ",".join(sorted(tools)))
 
@@ -38,6 +39,14 @@ async def main(tm, project):
             codes = {f["rule"] for f in findings}
             assert "TM102" in codes, codes
             print("findings:", ",".join(sorted(codes)))
+
+            before = open(f"{project}/models/shop.yaml").read()
+            candidates = await session.call_tool("draft_candidates", {"model": "shop"})
+            assert not is_error(candidates), text_of(candidates)
+            assert "# fired by: TL-" in text_of(candidates), text_of(candidates)
+            assert "drafted: true" in text_of(candidates), text_of(candidates)
+            assert open(f"{project}/models/shop.yaml").read() == before, "candidates wrote"
+            print("candidates:", text_of(candidates).count("library: TL-"))
 
             added = await session.call_tool("add_threat", {
                 "model": "shop", "id": "T-2", "target": "web", "stride": ["tampering"],

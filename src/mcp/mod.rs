@@ -113,6 +113,13 @@ impl TmServer {
     }
 
     #[tool(
+        description = "Candidate threats, mitigations and questions from tm's threat library for a model (what `tm draft` proposes, with the facts that fired each); read-only: add the ones you keep with add_threat, add_mitigation, add_question."
+    )]
+    async fn draft_candidates(&self, Parameters(a): Parameters<OneModel>) -> CallToolResult {
+        answer(read::draft_candidates(&self.config, &a.model))
+    }
+
+    #[tool(
         description = "Add a threat to a model as a draft (drafted: true, status open). Acceptance and any decided status are refused."
     )]
     async fn add_threat(&self, Parameters(t): Parameters<drafts::DraftThreat>) -> CallToolResult {

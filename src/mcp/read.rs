@@ -96,3 +96,18 @@ pub fn code_facts(config: &Config, model: &str) -> Result<String, String> {
         .collect();
     pretty(&out)
 }
+
+/// The threat library's candidates for one model (what `tm draft MODEL`
+/// prints, as YAML with the facts that fired each): nothing is written.
+pub fn draft_candidates(config: &Config, model: &str) -> Result<String, String> {
+    let library = crate::draft::project::load(config).map_err(|e| e.to_string())?;
+    let a = Analysis::run(config.clone(), &opts()).map_err(|e| e.to_string())?;
+    let lm = a
+        .project
+        .model(model)
+        .filter(|lm| lm.complete)
+        .ok_or_else(|| format!("no model with id `{model}` that loads without errors"))?;
+    let draft =
+        crate::draft::draft_model(&lm.model, lm.file.clone(), &a.code, &library.entries, None);
+    Ok(crate::draft::show::yaml(&[&draft]))
+}
