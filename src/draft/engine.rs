@@ -552,19 +552,7 @@ mod tests {
     #[test]
     fn every_entry_fills_every_placeholder() {
         let m = model(MODEL);
-        let all = [
-            FactKind::SqlBuilt,
-            FactKind::CommandDynamic,
-            FactKind::DeserializeInput,
-            FactKind::PathFromInput,
-            FactKind::RedirectComputed,
-            FactKind::HtmlByHand,
-            FactKind::UnsafeCode,
-            FactKind::SecretRead,
-            FactKind::TlsVerifyOff,
-            FactKind::WeakRandom,
-            FactKind::UnboundedRead,
-        ];
+        let all = super::super::library::FACT_KINDS;
         let code = facts(&all.iter().map(|k| (*k, 10)).collect::<Vec<_>>());
         let els = super::super::element::elements(&m, &code);
         let fact = els[0].facts.first();

@@ -569,19 +569,7 @@ mod tests {
     #[test]
     fn every_fact_kind_has_an_entry_with_a_question() {
         let all = built_in().unwrap();
-        let kinds = [
-            FactKind::SqlBuilt,
-            FactKind::CommandDynamic,
-            FactKind::DeserializeInput,
-            FactKind::PathFromInput,
-            FactKind::RedirectComputed,
-            FactKind::HtmlByHand,
-            FactKind::UnsafeCode,
-            FactKind::SecretRead,
-            FactKind::TlsVerifyOff,
-            FactKind::WeakRandom,
-            FactKind::UnboundedRead,
-        ];
+        let kinds = FACT_KINDS.iter().copied();
         for k in kinds {
             assert!(
                 all.iter()
