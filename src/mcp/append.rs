@@ -2,8 +2,6 @@
 //! of what is there: the new text is inserted after the section's last line,
 //! checked to load, and written atomically.
 
-use std::path::Path;
-
 /// Inserts `item` (the lines of one list item, each without indentation,
 /// the first starting with `- `) at the end of the top-level block list
 /// `section` of `text`, at the list's own indentation; a missing section is
@@ -71,18 +69,6 @@ fn push_item(out: &mut String, indent: &str, item: &[String]) {
         out.push_str(line);
         out.push('\n');
     }
-}
-
-/// Writes `text` to `path` atomically (a temporary file in the same
-/// directory, renamed over it).
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

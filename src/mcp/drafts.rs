@@ -230,8 +230,8 @@ pub fn add(
             list.join("; ")
         ));
     }
-    super::append::write_atomic(&path, &new)
-        .map_err(|e| format!("cannot write {}: {e}", lm.file.display()))?;
+    crate::draft::apply::replace_file(&path, &lm.file.display().to_string(), &new)
+        .map_err(|e| format!("cannot write {e}"))?;
     Ok(lm.file.clone())
 }
 
